@@ -34,10 +34,8 @@ public class ErrorPageServlet extends HttpServlet {
             writeInternalError(request, response, error, settings.flag(Setting.DEBUG));
             return;
         }
-        String message = (String) request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
-        if (message == null || message.isBlank()) {
-            message = ErrorResponses.defaultMessage(status);
-        }
+        // the container's own message is a bare reason phrase ("Not Found"); users get a sentence
+        String message = ErrorResponses.defaultMessage(status);
         write(response, status, isApi(request), isApi(request)
                 ? ErrorResponses.json(message)
                 : ErrorResponses.html(status, message, null));

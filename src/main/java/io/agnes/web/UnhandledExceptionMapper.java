@@ -4,7 +4,9 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonException;
 import jakarta.json.bind.JsonbException;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -22,6 +24,9 @@ public class UnhandledExceptionMapper implements ExceptionMapper<Throwable> {
     @Context
     HttpServletRequest request;
 
+    @Context
+    ResourceInfo resourceInfo;
+
     @Inject
     Settings settings;
 
@@ -32,6 +37,11 @@ public class UnhandledExceptionMapper implements ExceptionMapper<Throwable> {
     public Response toResponse(Throwable error) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
         boolean api = ErrorResponses.isApiPath(path);
+        if (error instanceof NotFoundException && resourceInfo.getResourceMethod() == null) {
+            // no JAX-RS resource matched: an empty 404 lets Jersey (a filter with forwardOn404) hand the request
+            // on to servlets, JSPs and static files; the container's error page answers if nothing else does
+            return Response.status(404).build();
+        }
         if (error instanceof WebApplicationException wae && wae.getResponse().getStatus() < 500) {
             return clientError(wae, api);
         }
