@@ -45,6 +45,11 @@ public class AuthSettings {
         return sessionTimeoutSeconds;
     }
 
+    /** The validated scheduler secret, for the scheduler's own calls; empty when scheduler auth is off. */
+    public java.util.Optional<String> schedulerSecret() {
+        return java.util.Optional.ofNullable(schedulerSecret).map(b -> new String(b, StandardCharsets.UTF_8));
+    }
+
     /** Constant-time comparison with the configured scheduler secret; false when none is configured. */
     boolean isSchedulerSecret(String presented) {
         return schedulerSecret != null && presented != null

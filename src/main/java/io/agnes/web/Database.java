@@ -41,7 +41,8 @@ public class Database {
     /** The entity classes of every feature: a new entity is listed here. */
     static final List<Class<?>> ENTITIES = List.of(
             io.agnes.auth.UserAccount.class,
-            io.agnes.auth.AccessToken.class);
+            io.agnes.auth.AccessToken.class,
+            io.agnes.scheduler.JobRun.class);
 
     private volatile EntityManagerFactory factory;
 

@@ -12,7 +12,9 @@ import jakarta.ws.rs.ext.Provider;
 public class JsonbSettings implements ContextResolver<Jsonb> {
 
     private static final Jsonb JSONB = JsonbBuilder.create(new JsonbConfig()
-            .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES));
+            .withPropertyNamingStrategy(PropertyNamingStrategy.LOWER_CASE_WITH_UNDERSCORES)
+            // absent values are written as null, so every response of a kind has the same keys
+            .withNullValues(true));
 
     @Override
     public Jsonb getContext(Class<?> type) {

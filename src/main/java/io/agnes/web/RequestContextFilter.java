@@ -1,5 +1,6 @@
 package io.agnes.web;
 
+import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -12,10 +13,14 @@ import java.io.IOException;
 @WebFilter(filterName = "RequestContextFilter", asyncSupported = true)
 public class RequestContextFilter extends HttpFilter {
 
+    @Inject
+    SelfAddress selfAddress;
+
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         response.setHeader(RequestId.HEADER, RequestId.of(request));
+        selfAddress.learnFrom(request);
         chain.doFilter(request, response);
     }
 }

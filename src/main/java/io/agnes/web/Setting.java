@@ -17,6 +17,10 @@ public enum Setting {
     AGNES_ADMIN_PASSWORD("", "Password of the first admin (at least 8 characters)."),
     AGNES_SCHEDULER_SECRET("", "Shared secret (at least 32 characters) the scheduler sends as a Bearer token; it acts as the admin scheduler@system.local. Empty = off."),
     AGNES_SESSION_TIMEOUT_MINUTES("480", "Minutes of inactivity before a browser session ends."),
+    AGNES_SCHEDULER_BASE_URL("", "Where the scheduler's jobs reach Agnes' own API; empty = http://127.0.0.1 on the port of the first request served (8080 before any)."),
+    AGNES_JOB_DATA_REFRESH_INTERVAL("15m", "How often the scheduler triggers a data refresh (POST /api/sync/trigger): 30s, 15m, 2h, 1d, or off."),
+    AGNES_JOB_HEALTH_CHECK_INTERVAL("5m", "How often the scheduler checks GET /api/health: 30s, 15m, 2h, 1d, or off."),
+    AGNES_JOB_CATALOG_ENRICHMENT_INTERVAL("1d", "How often the scheduler runs catalog enrichment by the LLM (skipped while no LLM is configured), or off."),
     AGNES_VERSION("", "Release label of this deployment (shown by /api/health; defaults to the built version)."),
     LOCAL_DEV_MODE("false", "1/true/yes/on: every request is the seeded admin dev@localhost. NEVER in production."),
     DEBUG("false", "1/true/yes/on: 500 JSON bodies include the error message, and /api/debug/throw is enabled.");

@@ -1,5 +1,6 @@
 package io.agnes.web;
 
+import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -65,6 +66,42 @@ public class Settings {
         }
         warnOnce(setting, value.get(), fallback + " (expected a whole number >= " + min + ")");
         return fallback;
+    }
+
+    /**
+     * A duration such as {@code 30s}, {@code 15m}, {@code 2h}, {@code 1d} (or {@code 500ms}); {@code off} or
+     * {@code 0} = {@link Duration#ZERO}, meaning "disabled" for the caller. Anything else warns and uses the default.
+     */
+    public Duration duration(Setting setting) {
+        Duration fallback = parseDuration(setting.defaultValue());
+        Optional<String> value = raw(setting).map(v -> v.trim().toLowerCase(Locale.ROOT)).filter(v -> !v.isEmpty());
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        Duration parsed = parseDuration(value.get());
+        if (parsed != null) {
+            return parsed;
+        }
+        warnOnce(setting, value.get(), setting.defaultValue() + " (expected e.g. 30s, 15m, 2h, 1d, or off)");
+        return fallback;
+    }
+
+    static Duration parseDuration(String text) {
+        if (text.equals("off") || text.equals("0")) {
+            return Duration.ZERO;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h|d)").matcher(text);
+        if (!m.matches()) {
+            return null;
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
     }
 
     /** Whether the operator set the key at all (to anything not blank). */

@@ -39,6 +39,9 @@ class AuthAndErrorsIT {
                 .setting("AGNES_ADMIN_PASSWORD", ADMIN_PASSWORD)
                 .setting("AGNES_SCHEDULER_SECRET", SCHEDULER_SECRET)
                 .setting("DEBUG", "false")
+                .setting("AGNES_JOB_HEALTH_CHECK_INTERVAL", "1s")
+                .setting("AGNES_JOB_DATA_REFRESH_INTERVAL", "off")
+                .setting("AGNES_JOB_CATALOG_ENRICHMENT_INTERVAL", "off")
                 .withClasses(RequestProbe.class, RequestProbe.Filter.class, RequestProbe.ErrorObserver.class,
                         RequestProbe.Thrower.class)
                 .build();
@@ -230,6 +233,18 @@ class AuthAndErrorsIT {
         assertThat(debug.body()).isEqualTo(apiMissing.body());
         assertThat(admin.get("/debug/throw").statusCode()).isEqualTo(404);
         assertThat(admin.postJson("/api/tokens", "{not json").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void theHealthCheckJobRunsOnItsCadenceAndIsListedForAdmins() {
+        WebClient admin = signedInAdmin();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(array(admin.get("/api/admin/jobs/runs").body()).stream()
+                        .map(jakarta.json.JsonValue::asJsonObject)
+                        .filter(r -> r.getString("job").equals("health_check") && r.getString("outcome").equals("ok")
+                                && r.getInt("http_status") == 200)
+                        .count()).isGreaterThanOrEqualTo(2));
+        assertThat(admin.get("/admin/jobs").body()).contains("health_check").contains("data_refresh").contains("off");
     }
 
     private WebClient signedInAdmin() {

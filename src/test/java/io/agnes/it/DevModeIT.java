@@ -27,6 +27,12 @@ class DevModeIT {
         return AgnesDeployment.agnes()
                 .setting("LOCAL_DEV_MODE", "1")
                 .setting("DEBUG", "yes")
+                // a scheduler whose calls cannot arrive: every run fails on transport, and the timer keeps going
+                .setting("AGNES_SCHEDULER_SECRET", "dev-scheduler-secret-dev-scheduler-secret")
+                .setting("AGNES_SCHEDULER_BASE_URL", "http://127.0.0.1:9")
+                .setting("AGNES_JOB_HEALTH_CHECK_INTERVAL", "1s")
+                .setting("AGNES_JOB_DATA_REFRESH_INTERVAL", "off")
+                .setting("AGNES_JOB_CATALOG_ENRICHMENT_INTERVAL", "off")
                 .build();
     }
 
@@ -43,6 +49,22 @@ class DevModeIT {
         assertThat(anyone.get("/admin/users").statusCode()).isEqualTo(200);
         assertThat(anyone.get("/login?next=%2Ftokens").headers().firstValue("Location"))
                 .hasValueSatisfying(l -> assertThat(l).endsWith("/tokens"));
+    }
+
+    @Test
+    void failedJobRunsAreRecordedAndTheTimerKeepsItsSchedule() {
+        WebClient admin = new WebClient(url);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
+            var failed = io.agnes.testing.JsonBodies.array(admin.get("/api/admin/jobs/runs").body()).stream()
+                    .map(jakarta.json.JsonValue::asJsonObject)
+                    .filter(r -> r.getString("job").equals("health_check") && r.getString("outcome").equals("failed"))
+                    .toList();
+            assertThat(failed).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(failed.get(0).isNull("http_status")).isTrue();
+            assertThat(failed.get(0).getString("error")).contains("ConnectException");
+            // the container redelivers a failed timeout; those runs are marked as later attempts
+            assertThat(failed).anySatisfy(r -> assertThat(r.getInt("attempt")).isGreaterThan(1));
+        });
     }
 
     @Test

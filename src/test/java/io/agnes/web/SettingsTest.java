@@ -87,4 +87,19 @@ class SettingsTest {
         assertThat(warnings).hasSize(2).allSatisfy(w -> assertThat(w).contains("AGNES_SESSION_TIMEOUT_MINUTES").contains("using 480"));
         assertThat(warnings.get(1)).contains("\"ten\"");
     }
+
+    @Test
+    void durationsTakeAUnitAndOffDisables() {
+        assertThat(settings.duration(Setting.AGNES_JOB_HEALTH_CHECK_INTERVAL)).isEqualTo(java.time.Duration.ofMinutes(5));
+        env.put("AGNES_JOB_HEALTH_CHECK_INTERVAL", "30s");
+        assertThat(settings.duration(Setting.AGNES_JOB_HEALTH_CHECK_INTERVAL)).isEqualTo(java.time.Duration.ofSeconds(30));
+        env.put("AGNES_JOB_HEALTH_CHECK_INTERVAL", "2H");
+        assertThat(settings.duration(Setting.AGNES_JOB_HEALTH_CHECK_INTERVAL)).isEqualTo(java.time.Duration.ofHours(2));
+        env.put("AGNES_JOB_HEALTH_CHECK_INTERVAL", "off");
+        assertThat(settings.duration(Setting.AGNES_JOB_HEALTH_CHECK_INTERVAL)).isZero();
+        assertThat(warnings).isEmpty();
+        env.put("AGNES_JOB_HEALTH_CHECK_INTERVAL", "5 minutes");
+        assertThat(settings.duration(Setting.AGNES_JOB_HEALTH_CHECK_INTERVAL)).isEqualTo(java.time.Duration.ofMinutes(5));
+        assertThat(warnings).singleElement().satisfies(w -> assertThat(w).contains("\"5 minutes\"").contains("using 5m"));
+    }
 }
