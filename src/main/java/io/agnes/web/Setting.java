@@ -23,7 +23,16 @@ public enum Setting {
     AGNES_JOB_CATALOG_ENRICHMENT_INTERVAL("1d", "How often the scheduler runs catalog enrichment by the LLM (skipped while no LLM is configured), or off."),
     AGNES_VERSION("", "Release label of this deployment (shown by /api/health; defaults to the built version)."),
     LOCAL_DEV_MODE("false", "1/true/yes/on: every request is the seeded admin dev@localhost. NEVER in production."),
-    DEBUG("false", "1/true/yes/on: 500 JSON bodies include the error message, and /api/debug/throw is enabled.");
+    DEBUG("false", "1/true/yes/on: 500 JSON bodies include the error message, and /api/debug/throw is enabled."),
+    LLM_PROVIDER("", "anthropic | openai_compat | none. Empty = anthropic when an Anthropic key is set (ANTHROPIC_API_KEY, or an LLM_API_KEY starting sk-ant-), else openai_compat when LLM_BASE_URL, LLM_API_KEY or OPENAI_API_KEY is set, else none (LLM features answer 503)."),
+    LLM_MODEL("", "Model name; empty = claude-sonnet-5-5 (anthropic) or gpt-5.4-mini (openai_compat)."),
+    LLM_API_KEY("", "API key of the LLM provider; empty = ANTHROPIC_API_KEY (anthropic) or OPENAI_API_KEY (openai_compat; a local server may need none)."),
+    ANTHROPIC_API_KEY("", "Anthropic API key, used when LLM_API_KEY is empty."),
+    OPENAI_API_KEY("", "API key for LLM_PROVIDER=openai_compat, used when LLM_API_KEY is empty."),
+    LLM_BASE_URL("", "Base URL of the provider API; empty = https://api.anthropic.com (anthropic) or https://api.openai.com/v1 (openai_compat), e.g. http://localhost:11434/v1 for Ollama."),
+    LLM_TIMEOUT_SECONDS("60", "Seconds one LLM call attempt may take before it counts as timed out."),
+    LLM_MAX_RETRIES("3", "Retries of an LLM call after a rate limit (429), a timeout or a server error (5xx), with exponential backoff; 0 = none."),
+    LLM_MAX_TOKENS("1024", "Most tokens the model may generate in one answer.");
 
     private final String defaultValue;
     private final String meaning;
