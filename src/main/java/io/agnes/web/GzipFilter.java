@@ -52,7 +52,12 @@ import java.util.logging.Logger;
  *       sent and however large the body (a cache must not hand a gzip body to a client that cannot read it);
  *       an existing {@code Vary} keeps its fields.</li>
  *   <li>When compressing, a declared {@code Content-Length} is dropped and a strong {@code ETag} is weakened
- *       ({@code W/}); when not compressing, the declared length passes through.</li>
+ *       ({@code W/}); when not compressing, the declared length passes through. Inner filters keep seeing
+ *       the uncompressed view: their own length and ETag, no {@code Content-Encoding}.</li>
+ *   <li>{@code Content-Encoding: gzip} goes out with the first compressed bytes, and that transfer commits
+ *       the response (after at most 8 KB of compressed output, like the container's own buffer). Before it,
+ *       {@code reset()}, {@code sendError()} or a failure only drop bytes: Payara 7.2025.1 ignores
+ *       {@code setHeader(name, null)}, so a header set too early could never be taken back.</li>
  *   <li>Streaming with bounded memory: at most {@value #MIN_BYTES} - 1 bytes are held before the decision,
  *       then one 8 KB buffer feeds the connection. Each flush ({@code flush()}, {@code flushBuffer()}) ends with
  *       a SYNC_FLUSH block, so the client can decode everything sent so far.</li>
@@ -60,7 +65,7 @@ import java.util.logging.Logger;
  *       {@code AsyncContext} completes (an {@link AsyncListener}), not when the first dispatch returns.</li>
  *   <li>{@code sendError} and {@code sendRedirect} pass through untouched: the container renders its error
  *       page at an ERROR dispatch, where this filter applies afresh. A dispatch that throws before commit has
- *       its pending body and {@code Content-Encoding} undone for the same reason.</li>
+ *       its pending body dropped for the same reason.</li>
  *   <li>The deflater's native memory is released on every path: end of body, reset, error, client abort.</li>
  * </ul>
  */
@@ -107,10 +112,16 @@ public class GzipFilter extends HttpFilter {
                 gzip.abandonAfterFailure();
             }
         }
-        if (!watched.startedAsync) {
+        if (watched.startedAsync) {
+            return; // its listener ends the body; isAsyncStarted() could not tell, it is false after a dispatch()
+        }
+        if (request.isAsyncStarted()) {
+            // started past our wrapper, on the container's request (a CDI-injected one, say); a complete() from
+            // another thread only takes effect once this dispatch returns, so the listener is in time
+            request.getAsyncContext().addListener(new FinishOnComplete(gzip));
+        } else {
             gzip.finish();
         }
-        // else the listener ends the body; isAsyncStarted() could not tell, it is false after an early dispatch()
     }
 
     /** Whether the Accept-Encoding header lines accept gzip (RFC 9110 12.5.3), an explicit q=0 refusing it. */

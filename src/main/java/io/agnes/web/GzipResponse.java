@@ -31,10 +31,19 @@ import java.util.Objects;
  * {@code Content-Encoding}, HEAD, 204/304/206), so such bodies, Server-Sent Events above all, are never held
  * back. {@code reset()}/{@code resetBuffer()} before commit forget the pending bytes and the decision.
  *
+ * <p>{@code Content-Encoding: gzip} reaches the container response only together with the first compressed
+ * bytes, and that first transfer commits the response (as the container's own 8 KB buffer would when full).
+ * Until then the compressed bytes stay in the encoder's buffer, so reset, resetBuffer, sendError or a failed
+ * dispatch only have to drop them: nothing has to be taken back from the container, which matters because
+ * Payara 7.2025.1 ignores {@code setHeader(name, null)} (no header can be removed there).
+ *
+ * <p>Inner layers see the uncompressed view: the Content-Length and ETag they set, never this wrapper's
+ * Content-Encoding.
+ *
  * <p>After {@code sendError}, a clearing {@code sendRedirect} or a failed dispatch the wrapper is
- * <em>abandoned</em>: it undoes its own headers and becomes a plain pass-through, so the container's error page
- * (rendered at an ERROR dispatch, where the filter applies afresh) is not mixed with a half-compressed body.
- * Not thread-safe, like the container's responses.
+ * <em>abandoned</em>: it becomes a plain pass-through, so the container's error page (rendered at an ERROR
+ * dispatch, where the filter applies afresh) is not mixed with a half-compressed body. Not thread-safe, like
+ * the container's responses.
  */
 final class GzipResponse extends HttpServletResponseWrapper {
 
@@ -59,8 +68,12 @@ final class GzipResponse extends HttpServletResponseWrapper {
     private GzipEncoder encoder;
     /** What the application declared with setContentLength or a Content-Length header; -1 = nothing. */
     private long declaredLength = -1;
-    /** The strong ETag this wrapper weakened when it started compressing, to restore on undo. */
+    /** The strong ETag the application set, weakened on the wire because the gzip body is different bytes. */
     private String strongEtag;
+    /** Content-Encoding and the other gzip headers have gone to the container, and the response is committed. */
+    private boolean gzipHeadersSent;
+    /** The encoder is writing its last block: the first transfer then need not commit, the container frames it. */
+    private boolean finishing;
 
     private Output output = Output.NONE;
     private WriterBridge writerBridge;
@@ -97,6 +110,11 @@ final class GzipResponse extends HttpServletResponseWrapper {
     /** Whether a deflater (native memory) is still held: false once the body ended, however it ended. */
     boolean holdsDeflater() {
         return encoder != null;
+    }
+
+    /** Whether the body is currently being compressed (decided, not yet reset). */
+    boolean isCompressing() {
+        return state == State.GZIP;
     }
 
     /**
@@ -136,7 +154,7 @@ final class GzipResponse extends HttpServletResponseWrapper {
         }
     }
 
-    /** Forgets the pending body, undoes this wrapper's own headers and passes everything through from now on. */
+    /** Forgets the pending body and passes everything through from now on, untouched. */
     void abandon() {
         discardBody();
         abandoned = true;
@@ -146,7 +164,10 @@ final class GzipResponse extends HttpServletResponseWrapper {
     // --- body -------------------------------------------------------------------------------------------------
 
     @Override
-    public ServletOutputStream getOutputStream() {
+    public ServletOutputStream getOutputStream() throws IOException {
+        if (abandoned) {
+            return super.getOutputStream(); // transparent: the container's own rules (and its error-page reset)
+        }
         if (output == Output.WRITER) {
             throw new IllegalStateException("getWriter() has already been called for this response");
         }
@@ -156,6 +177,9 @@ final class GzipResponse extends HttpServletResponseWrapper {
 
     @Override
     public PrintWriter getWriter() throws IOException {
+        if (abandoned) {
+            return super.getWriter();
+        }
         if (output == Output.STREAM) {
             throw new IllegalStateException("getOutputStream() has already been called for this response");
         }
@@ -173,6 +197,10 @@ final class GzipResponse extends HttpServletResponseWrapper {
 
     @Override
     public void flushBuffer() throws IOException {
+        if (abandoned) {
+            super.flushBuffer();
+            return;
+        }
         if (writer != null) {
             writer.flush();
         } else {
@@ -192,7 +220,6 @@ final class GzipResponse extends HttpServletResponseWrapper {
         super.reset(); // clears status, headers and the container's writer/stream choice; throws when committed
         discardBody();
         sink = null;
-        strongEtag = null;
         declaredLength = -1;
         output = Output.NONE;
         writer = null;
@@ -268,15 +295,6 @@ final class GzipResponse extends HttpServletResponseWrapper {
     }
 
     @Override
-    public void setHeader(String name, String value) {
-        if (CONTENT_LENGTH.equalsIgnoreCase(name)) {
-            setContentLengthLong(value == null ? -1 : parseLength(value));
-        } else {
-            super.setHeader(name, value);
-        }
-    }
-
-    @Override
     public void addHeader(String name, String value) {
         if (CONTENT_LENGTH.equalsIgnoreCase(name)) {
             if (value != null) {
@@ -307,38 +325,61 @@ final class GzipResponse extends HttpServletResponseWrapper {
 
     @Override
     public boolean containsHeader(String name) {
-        return heldLength(name) != null || super.containsHeader(name);
+        Collection<String> own = innerView(name);
+        return own != null ? !own.isEmpty() : super.containsHeader(name);
     }
 
     @Override
     public String getHeader(String name) {
-        String held = heldLength(name);
-        return held != null ? held : super.getHeader(name);
+        Collection<String> own = innerView(name);
+        return own != null ? own.stream().findFirst().orElse(null) : super.getHeader(name);
     }
 
     @Override
     public Collection<String> getHeaders(String name) {
-        String held = heldLength(name);
-        return held != null ? List.of(held) : super.getHeaders(name);
+        Collection<String> own = innerView(name);
+        return own != null ? own : super.getHeaders(name);
     }
 
     @Override
     public Collection<String> getHeaderNames() {
-        Collection<String> names = super.getHeaderNames();
-        if (state != State.UNDECIDED || declaredLength < 0
-                || names.stream().anyMatch(CONTENT_LENGTH::equalsIgnoreCase)) {
-            return names;
+        List<String> names = new ArrayList<>();
+        for (String name : super.getHeaderNames()) {
+            Collection<String> own = innerView(name);
+            if (own == null || !own.isEmpty()) {
+                names.add(name);
+            }
         }
-        List<String> withLength = new ArrayList<>(names);
-        withLength.add(CONTENT_LENGTH);
-        return withLength;
+        if (names.stream().noneMatch(CONTENT_LENGTH::equalsIgnoreCase) && containsHeader(CONTENT_LENGTH)) {
+            names.add(CONTENT_LENGTH);
+        }
+        return names;
     }
 
-    /** Inner filters see the length the application declared while it is held back. */
-    private String heldLength(String name) {
-        return state == State.UNDECIDED && declaredLength >= 0 && CONTENT_LENGTH.equalsIgnoreCase(name)
-                ? Long.toString(declaredLength)
-                : null;
+    @Override
+    public void setHeader(String name, String value) {
+        if (CONTENT_LENGTH.equalsIgnoreCase(name)) {
+            setContentLengthLong(value == null ? -1 : parseLength(value));
+        } else {
+            super.setHeader(name, value);
+        }
+    }
+
+    /**
+     * The headers as the application set them, where this wrapper changes them on the wire; null for the others.
+     * Content-Length while held or dropped, the strong ETag, and no Content-Encoding of ours.
+     */
+    private Collection<String> innerView(String name) {
+        if (CONTENT_LENGTH.equalsIgnoreCase(name) && (state == State.UNDECIDED || state == State.GZIP)) {
+            return declaredLength < 0 ? List.of() : List.of(Long.toString(declaredLength));
+        }
+        if (CONTENT_ENCODING.equalsIgnoreCase(name) && gzipHeadersSent) {
+            return List.of();
+        }
+        if (ETAG.equalsIgnoreCase(name) && strongEtag != null) {
+            return List.of(strongEtag);
+        }
+        return null;
     }
 
     @Override
@@ -401,23 +442,55 @@ final class GzipResponse extends HttpServletResponseWrapper {
         return getStatus() == SC_PARTIAL_CONTENT || super.containsHeader("Content-Range");
     }
 
+    /** The headers follow with the first compressed bytes (see {@link #sendGzipHeadersAndCommit}). */
     private void startGzip() throws IOException {
-        super.setHeader(CONTENT_ENCODING, "gzip");
-        if (super.containsHeader(CONTENT_LENGTH)) {
-            super.setHeader(CONTENT_LENGTH, null); // Servlet 6.1: a null value removes the header
+        encoder = new GzipEncoder(toConnection);
+        state = State.GZIP;
+        if (pendingCount > 0) {
+            int count = pendingCount;
+            pendingCount = 0;
+            encoder.write(pending, 0, count);
         }
+    }
+
+    /**
+     * Where the encoder's buffer drains. Its first bytes carry the gzip headers and commit the response, so no
+     * header ever has to be taken back; later bytes just follow.
+     */
+    private final OutputStream toConnection = new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            if (gzipHeadersSent) {
+                sink().write(bytes, offset, length);
+            } else {
+                sendGzipHeadersAndCommit(bytes, offset, length);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            sink().flush();
+        }
+    };
+
+    private void sendGzipHeadersAndCommit(byte[] bytes, int offset, int length) throws IOException {
+        gzipHeadersSent = true;
+        super.setHeader(CONTENT_ENCODING, "gzip");
+        super.setContentLengthLong(-1); // "unknown": drops a length forwarded before a resetBuffer()
         String etag = super.getHeader(ETAG);
         if (etag != null && !etag.startsWith("W/")) {
             // a strong validator promises identical bytes, which the gzip body is not (RFC 9110 8.8.1)
             strongEtag = etag;
             super.setHeader(ETAG, "W/" + etag);
         }
-        encoder = new GzipEncoder(sink());
-        state = State.GZIP;
-        if (pendingCount > 0) {
-            int count = pendingCount;
-            pendingCount = 0;
-            encoder.write(pending, 0, count);
+        sink().write(bytes, offset, length);
+        if (!finishing) {
+            sink().flush(); // commit: from here on there is nothing a reset could take back
         }
     }
 
@@ -447,20 +520,16 @@ final class GzipResponse extends HttpServletResponseWrapper {
         super.addHeader(VARY, "Accept-Encoding"); // added, never set: other Vary fields stay
     }
 
-    /** Forgets pending bytes and the decision; undoes Content-Encoding and the weakened ETag if compressing. */
+    /**
+     * Forgets pending bytes and the decision. Called only before commit, so no gzip header has reached the
+     * container: compressed bytes still in the encoder are simply dropped with it.
+     */
     private void discardBody() {
         pendingCount = 0;
         if (writerBridge != null) {
             writerBridge.discard();
         }
-        if (state == State.GZIP) {
-            releaseEncoder();
-            super.setHeader(CONTENT_ENCODING, null);
-            if (strongEtag != null && ("W/" + strongEtag).equals(super.getHeader(ETAG))) {
-                super.setHeader(ETAG, strongEtag);
-            }
-            strongEtag = null;
-        }
+        releaseEncoder();
         if (!abandoned && state != State.CLOSED) {
             state = State.UNDECIDED;
         }
@@ -591,6 +660,7 @@ final class GzipResponse extends HttpServletResponseWrapper {
                 decide(true);
             }
             if (state == State.GZIP) {
+                finishing = true;
                 encoder.finish();
             }
             if (closeSink) {

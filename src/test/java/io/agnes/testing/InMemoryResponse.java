@@ -37,8 +37,10 @@ import java.util.function.Supplier;
  *       {@link #body()} what it has at the end (sent plus still buffered);</li>
  *   <li>once committed, status and header changes are ignored (the container sends them with the first byte),
  *       and reset()/resetBuffer()/setBufferSize() throw IllegalStateException;</li>
- *   <li>headers are case-insensitive and multi-valued; {@code setHeader(name, null)} removes one (Servlet
- *       6.1); Content-Type and Content-Length are the same state as setContentType/setContentLength;</li>
+ *   <li>headers are case-insensitive and multi-valued; Content-Type and Content-Length are the same state as
+ *       setContentType/setContentLength ({@code setContentLengthLong(-1)} makes the length unknown again);</li>
+ *   <li>like Payara 7.2025.1, and unlike the Servlet 6.1 text, {@code setHeader(name, null)} is ignored: no
+ *       header can be removed once set, so code that might take a header back must not set it early;</li>
  *   <li>the character encoding defaults to ISO-8859-1; getWriter() fixes it (later setCharacterEncoding and
  *       the charset of setContentType are ignored) and adds it to the content type;</li>
  *   <li>getWriter() and getOutputStream() exclude each other until reset();</li>
@@ -178,16 +180,17 @@ public class InMemoryResponse implements HttpServletResponse {
         if (name == null || isCommitted()) {
             return;
         }
+        if (value == null) {
+            return; // Payara 7.2025.1 returns here too; Servlet 6.1 would remove the header
+        }
         switch (name.toLowerCase(Locale.ROOT)) {
             case "content-type" -> setContentType(value);
-            case "content-length" -> setContentLengthLong(value == null ? -1 : parseLength(value));
+            case "content-length" -> setContentLengthLong(parseLength(value));
             default -> {
                 String key = name.toLowerCase(Locale.ROOT);
                 headers.remove(key);
                 headerNames.remove(key);
-                if (value != null) {
-                    addHeader(name, value);
-                }
+                addHeader(name, value);
             }
         }
     }

@@ -194,6 +194,46 @@ class GzipFilterTest {
     }
 
     @Test
+    void inner_layers_see_the_uncompressed_view_of_the_headers() throws Exception {
+        InMemoryRequest request = browser();
+        run(request, (req, res) -> {
+            res.setContentType("text/html;charset=UTF-8");
+            res.setHeader("ETag", "\"v7\"");
+            res.setContentLength(PAGE.getBytes(UTF_8).length);
+            res.getWriter().print(PAGE);
+            res.flushBuffer(); // compressed bytes are on the wire now
+
+            assertThat(res.getHeader("Content-Encoding")).isNull();
+            assertThat(res.containsHeader("Content-Encoding")).isFalse();
+            assertThat(res.getHeaderNames()).doesNotContain("Content-Encoding").contains("Content-Length");
+            assertThat(res.getHeader("Content-Length")).isEqualTo(String.valueOf(PAGE.getBytes(UTF_8).length));
+            assertThat(res.getHeader("ETag")).isEqualTo("\"v7\"");
+        });
+
+        assertThat(request.response().getHeader("Content-Encoding")).isEqualTo("gzip");
+        assertThat(request.response().getHeader("ETag")).isEqualTo("W/\"v7\"");
+    }
+
+    @Test
+    void the_gzip_headers_reach_the_container_only_with_the_first_compressed_bytes_which_commit() throws Exception {
+        byte[] noise = new byte[40_000]; // compresses badly: the encoder's 8 KB buffer fills during the write
+        new java.util.Random(3).nextBytes(noise);
+        InMemoryRequest request = browser();
+        run(request, (req, res) -> {
+            res.setContentType("text/plain");
+            res.getOutputStream().write(noise, 0, 2000);
+            assertThat(request.response().containsHeader("Content-Encoding")).isFalse();
+            assertThat(res.isCommitted()).isFalse();
+
+            res.getOutputStream().write(noise, 2000, noise.length - 2000);
+            assertThat(request.response().getHeader("Content-Encoding")).isEqualTo("gzip");
+            assertThat(res.isCommitted()).isTrue();
+        });
+
+        assertThat(gunzip(request.response().body())).isEqualTo(noise);
+    }
+
+    @Test
     void an_existing_vary_keeps_its_fields_and_accept_encoding_is_never_listed_twice() throws Exception {
         InMemoryRequest request = browser();
         run(request, (req, res) -> {
@@ -402,7 +442,7 @@ class GzipFilterTest {
         run(request, (req, res) -> {
             res.setContentType("text/html;charset=UTF-8");
             res.getOutputStream().write(PAGE.getBytes(UTF_8), 0, 2000);
-            assertThat(res.getHeader("Content-Encoding")).as("decided").isEqualTo("gzip");
+            assertThat(GzipResponse.findIn(res).isCompressing()).as("decided").isTrue();
             assertThat(res.isCommitted()).isFalse();
             res.reset();
             res.setContentType("text/plain;charset=UTF-8");
@@ -447,12 +487,12 @@ class GzipFilterTest {
         run(request, (req, res) -> {
             res.setContentType("text/html");
             res.getOutputStream().write(PAGE.getBytes(UTF_8)); // the page fails half-way
-            assertThat(res.getHeader("Content-Encoding")).as("decided").isEqualTo("gzip");
+            assertThat(GzipResponse.findIn(res).isCompressing()).as("decided").isTrue();
             assertThat(res.isCommitted()).isFalse(); // the container's 8 KB buffer holds it all
             res.sendError(404, "gone");
         });
         assertThat(request.response().getStatus()).isEqualTo(404);
-        assertThat(request.response().getHeader("Content-Encoding")).as("undone for the error page").isNull();
+        assertThat(request.response().getHeader("Content-Encoding")).as("never reached the container").isNull();
         assertDeflaterReleased(request);
 
         request.dispatch(ERROR, () -> filter.doFilter(request, request.response(), (req, res) -> {
@@ -507,6 +547,28 @@ class GzipFilterTest {
 
         assertThat(request.response().headerValues("Content-Encoding")).containsExactly("gzip");
         assertThat(gunzipText(request.response().body())).isEqualTo(PAGE + "<p>and an error after it</p>");
+    }
+
+    @Test
+    void an_error_dispatch_handed_the_abandoned_wrapper_compresses_the_error_page_once() throws Exception {
+        String errorPage = "<html><body>" + "<p>Forbidden.</p>".repeat(100) + "</body></html>";
+        AtomicReference<ServletResponse> wrapped = new AtomicReference<>();
+        InMemoryRequest request = browser();
+        run(request, (req, res) -> {
+            wrapped.set(res);
+            res.setContentType("text/html");
+            res.getWriter().print(PAGE);
+            res.sendError(403);
+        });
+
+        // some containers dispatch the error page with the wrappers the application used
+        request.dispatch(ERROR, () -> filter.doFilter(request, wrapped.get(), (req, res) -> {
+            res.setContentType("text/html");
+            res.getOutputStream().write(errorPage.getBytes(UTF_8)); // the page had used the writer: no matter
+        }));
+
+        assertThat(request.response().headerValues("Content-Encoding")).containsExactly("gzip");
+        assertThat(gunzipText(request.response().body())).isEqualTo(errorPage);
     }
 
     @Test
@@ -686,6 +748,48 @@ class GzipFilterTest {
             request.getAsyncContext().complete();
 
             assertThat(gunzipText(request.response().body())).isEqualTo(PAGE);
+        }
+
+        @Test
+        void async_started_on_the_container_request_past_the_filter_is_still_finished() throws Exception {
+            AtomicReference<ServletResponse> wrapped = new AtomicReference<>();
+            InMemoryRequest request = browser();
+            run(request, (req, res) -> {
+                request.startAsync(); // the container's request, e.g. through a CDI-injected HttpServletRequest
+                wrapped.set(res);
+            });
+
+            wrapped.get().setContentType("text/html;charset=UTF-8");
+            wrapped.get().getWriter().print(PAGE);
+            request.getAsyncContext().complete();
+
+            assertThat(gunzipText(request.response().body())).isEqualTo(PAGE);
+            assertDeflaterReleased(request);
+        }
+
+        @Test
+        void non_blocking_output_passes_through_uncompressed() throws Exception {
+            InMemoryRequest request = browser();
+            run(request, (req, res) -> {
+                AsyncContext async = req.startAsync();
+                res.setContentType("application/json");
+                ServletOutputStream out = res.getOutputStream();
+                out.setWriteListener(new jakarta.servlet.WriteListener() {
+                    @Override
+                    public void onWritePossible() throws IOException {
+                        out.write(JSON.getBytes(UTF_8));
+                        async.complete();
+                    }
+
+                    @Override
+                    public void onError(Throwable failure) {
+                        throw new AssertionError(failure);
+                    }
+                });
+            });
+
+            assertThat(request.response().getHeader("Content-Encoding")).isNull();
+            assertThat(new String(request.response().body(), UTF_8)).isEqualTo(JSON);
         }
 
         @Test
