@@ -1,0 +1,71 @@
+package io.agnes.web;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class GzipEncoderTest {
+
+    @Test
+    void nothing_reaches_the_sink_before_a_flush_or_a_full_buffer() throws IOException {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        GzipEncoder encoder = new GzipEncoder(sink);
+        encoder.write("hello".getBytes(UTF_8), 0, 5);
+
+        assertThat(sink.size()).isZero();
+        encoder.finish();
+        assertThat(GzipFilterTest.gunzipText(sink.toByteArray())).isEqualTo("hello");
+    }
+
+    @Test
+    void incompressible_input_larger_than_the_buffer_round_trips() throws IOException {
+        byte[] noise = new byte[100_000];
+        new Random(42).nextBytes(noise);
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        GzipEncoder encoder = new GzipEncoder(sink);
+        for (int i = 0; i < noise.length; i += 30_000) {
+            encoder.write(noise, i, Math.min(30_000, noise.length - i));
+            encoder.flush(); // a sync flush of ~30 KB of noise needs several full output buffers
+        }
+        encoder.finish();
+
+        assertThat(GzipFilterTest.gunzip(sink.toByteArray())).isEqualTo(noise);
+    }
+
+    @Test
+    void repeated_flushes_without_new_input_add_nothing() throws IOException {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        GzipEncoder encoder = new GzipEncoder(sink);
+        encoder.write("data: x\n\n".getBytes(UTF_8), 0, 9);
+        encoder.flush();
+        int afterFirstFlush = sink.size();
+        encoder.flush();
+        encoder.flush();
+
+        assertThat(sink.size()).isEqualTo(afterFirstFlush);
+        assertThat(GzipFilterTest.inflateWhatArrived(sink.toByteArray())).isEqualTo("data: x\n\n");
+        encoder.end();
+    }
+
+    @Test
+    void the_deflater_is_released_even_when_the_client_is_gone() throws IOException {
+        OutputStream brokenPipe = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+        };
+        GzipEncoder encoder = new GzipEncoder(brokenPipe);
+        encoder.write("x".repeat(100).getBytes(UTF_8), 0, 100);
+
+        assertThatThrownBy(encoder::finish).isInstanceOf(IOException.class);
+        assertThat(encoder.isEnded()).isTrue();
+        encoder.end(); // idempotent
+    }
+}
