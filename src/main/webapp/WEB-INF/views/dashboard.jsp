@@ -1,6 +1,5 @@
 <%@ taglib prefix="c" uri="jakarta.tags.core" %>
-<c:set var="pageTitle" value="Dashboard" scope="request"/>
-<%@ include file="layout/top.jspf" %>
+<c:set var="pageTitle" value="Dashboard" scope="request"/><%@ include file="layout/top.jspf" %>
 <h1>Welcome, <c:out value="${currentUser.user.displayName}"/></h1>
 <section class="cards">
   <article class="card">

@@ -1,6 +1,5 @@
 <%@ taglib prefix="c" uri="jakarta.tags.core" %>
-<c:set var="pageTitle" value="Scheduled jobs" scope="request"/>
-<%@ include file="layout/top.jspf" %>
+<c:set var="pageTitle" value="Scheduled jobs" scope="request"/><%@ include file="layout/top.jspf" %>
 <h1>Scheduled jobs</h1>
 <c:if test="${!schedulerOn}">
   <p class="alert error">The scheduler is off: set <code>AGNES_SCHEDULER_SECRET</code> (at least 32 characters) to run these jobs.</p>

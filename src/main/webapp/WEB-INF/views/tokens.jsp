@@ -1,6 +1,5 @@
 <%@ taglib prefix="c" uri="jakarta.tags.core" %>
-<c:set var="pageTitle" value="Access tokens" scope="request"/>
-<%@ include file="layout/top.jspf" %>
+<c:set var="pageTitle" value="Access tokens" scope="request"/><%@ include file="layout/top.jspf" %>
 <h1>Personal access tokens</h1>
 <p class="muted">Tokens let the <code>da</code> client and scripts call the API as you: <code>Authorization: Bearer &lt;token&gt;</code>.</p>
 <c:if test="${not empty error}"><p class="alert error"><c:out value="${error}"/></p></c:if>

@@ -1,6 +1,5 @@
 <%@ taglib prefix="c" uri="jakarta.tags.core" %>
-<c:set var="pageTitle" value="Users" scope="request"/>
-<%@ include file="layout/top.jspf" %>
+<c:set var="pageTitle" value="Users" scope="request"/><%@ include file="layout/top.jspf" %>
 <h1>Users</h1>
 <c:if test="${not empty error}"><p class="alert error"><c:out value="${error}"/></p></c:if>
 <c:if test="${not empty notice}"><p class="alert success"><c:out value="${notice}"/></p></c:if>

@@ -33,6 +33,7 @@ class DevModeIT {
                 .setting("AGNES_JOB_HEALTH_CHECK_INTERVAL", "1s")
                 .setting("AGNES_JOB_DATA_REFRESH_INTERVAL", "off")
                 .setting("AGNES_JOB_CATALOG_ENRICHMENT_INTERVAL", "off")
+                .withClasses(StreamingProbe.class)
                 .build();
     }
 
@@ -65,6 +66,49 @@ class DevModeIT {
             // the container redelivers a failed timeout; those runs are marked as later attempts
             assertThat(failed).anySatisfy(r -> assertThat(r.getInt("attempt")).isGreaterThan(1));
         });
+    }
+
+    @Test
+    void textResponsesAreGzippedAndDecompressToTheSameBytes() throws Exception {
+        WebClient client = new WebClient(url);
+        for (String path : new String[] {"/", "/help", "/static/agnes.css", "/api/probe/stream/async", "/no-such-page"}) {
+            HttpResponse<byte[]> plain = client.getBytes(path);
+            HttpResponse<byte[]> gzipped = client.getBytes(path, "Accept-Encoding", "gzip");
+            assertThat(gzipped.headers().firstValue("Content-Encoding")).as(path).hasValue("gzip");
+            assertThat(gzipped.headers().firstValue("Content-Length")).as(path).isEmpty();
+            assertThat(gzipped.headers().allValues("Vary")).as(path).contains("Accept-Encoding");
+            assertThat(plain.headers().firstValue("Content-Encoding")).as(path).isEmpty();
+            assertThat(gzipped.statusCode()).as(path).isEqualTo(plain.statusCode());
+            byte[] inflated = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipped.body())).readAllBytes();
+            String expected = new String(plain.body(), java.nio.charset.StandardCharsets.UTF_8);
+            String actual = new String(inflated, java.nio.charset.StandardCharsets.UTF_8);
+            // pages carry a fresh CSRF token each time; everything else is byte-identical
+            assertThat(actual.replaceAll("[0-9a-f-]{36}", "T")).as(path).isEqualTo(expected.replaceAll("[0-9a-f-]{36}", "T"));
+        }
+        assertThat(client.getBytes("/api/probe/stream/async", "Accept-Encoding", "gzip").body().length)
+                .isLessThan(StreamingProbe.bigJson().length() / 3);
+        // small bodies keep their length and are not compressed
+        HttpResponse<byte[]> health = client.getBytes("/api/health", "Accept-Encoding", "gzip");
+        assertThat(health.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(health.headers().firstValue("Content-Length")).hasValue(String.valueOf(health.body().length));
+    }
+
+    @Test
+    void headNotModifiedAndEventStreamsAreLeftAlone() throws Exception {
+        WebClient client = new WebClient(url);
+        HttpResponse<String> head = client.head("/static/agnes.css", "Accept-Encoding", "gzip");
+        assertThat(head.headers().firstValue("Content-Encoding")).isEmpty();
+        String lastModified = client.get("/static/agnes.css").headers().firstValue("Last-Modified").orElseThrow();
+        HttpResponse<byte[]> notModified = client.getBytes("/static/agnes.css", "Accept-Encoding", "gzip",
+                "If-Modified-Since", lastModified);
+        assertThat(notModified.statusCode()).isEqualTo(304);
+        assertThat(notModified.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(notModified.body()).isEmpty();
+
+        HttpResponse<String> events = client.get("/api/probe/stream/events", "Accept-Encoding", "gzip", "Accept", "text/event-stream");
+        assertThat(events.statusCode()).isEqualTo(200);
+        assertThat(events.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(events.body()).contains("event: tick").contains("data: event 0").contains("data: event 2");
     }
 
     @Test
