@@ -17,6 +17,9 @@ public enum Setting {
     AGNES_ADMIN_PASSWORD("", "Password of the first admin (at least 8 characters)."),
     AGNES_SCHEDULER_SECRET("", "Shared secret (at least 32 characters) the scheduler sends as a Bearer token; it acts as the admin scheduler@system.local. Empty = off."),
     AGNES_SESSION_TIMEOUT_MINUTES("480", "Minutes of inactivity before a browser session ends."),
+    AGNES_SOURCES_FILE("", "The data sources file (JSON, see docs/sources.md); empty = AGNES_DATA_DIR/sources.json when it exists, else the bundled sample."),
+    AGNES_QUERY_MAX_ROWS("1000", "Most rows a query returns (the default and the upper bound of a requested limit); more are cut and flagged truncated."),
+    AGNES_QUERY_TIMEOUT_SECONDS("30", "Seconds a query may run before it is cancelled."),
     AGNES_VERSION("", "Release label of this deployment (shown by /api/health; defaults to the built version)."),
     LOCAL_DEV_MODE("false", "1/true/yes/on: every request is the seeded admin dev@localhost. NEVER in production."),
     DEBUG("false", "1/true/yes/on: 500 JSON bodies include the error message, and /api/debug/throw is enabled.");
