@@ -19,10 +19,12 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.duckdb.DuckDBConnection;
@@ -50,7 +52,10 @@ public class AnalyticsDatabase {
     Database database;
 
     private Path directory;
+    private boolean pointerRead;
     private Generation current;
+    /** Replaced masters that queries still read. */
+    private final Set<Generation> retired = new HashSet<>();
 
     /** For CDI. */
     protected AnalyticsDatabase() {
@@ -101,11 +106,11 @@ public class AnalyticsDatabase {
 
     /** Makes {@code master} (a file in {@link #directory()}) the current master; the previous one retires. */
     synchronized void install(Path master) throws IOException {
+        Generation previous = loaded();
         Path pointer = directory.resolve(POINTER);
         Path temp = directory.resolve(POINTER + ".tmp");
         Files.writeString(temp, master.getFileName().toString(), StandardCharsets.UTF_8);
         Files.move(temp, pointer, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        Generation previous = loaded();
         current = new Generation(master.toAbsolutePath());
         if (previous != null) {
             previous.retired = true;
@@ -119,13 +124,15 @@ public class AnalyticsDatabase {
         if (current != null) {
             current.closeQuietly();
         }
+        retired.forEach(Generation::closeQuietly);
     }
 
     /** The current generation, read from the pointer file the first time. */
     private Generation loaded() {
-        if (current != null) {
+        if (pointerRead) {
             return current;
         }
+        pointerRead = true;
         Path pointer = directory.resolve(POINTER);
         try {
             if (Files.isRegularFile(pointer)) {
@@ -136,24 +143,25 @@ public class AnalyticsDatabase {
                     LOG.warning(() -> "The analytics pointer names " + master + ", which does not exist: run a sync");
                 }
             }
-            deleteStaleMasters();
         } catch (IOException e) {
             LOG.log(Level.WARNING, "Cannot read the analytics pointer " + pointer, e);
         }
         return current;
     }
 
-    /** Masters other than the current one are leftovers of a previous run (nothing reads them yet). */
-    private void deleteStaleMasters() throws IOException {
-        if (!Files.isDirectory(directory)) {
-            return;
-        }
+    /** Masters neither current nor still read are leftovers, for example of a build cut short by a restart. */
+    private void deleteStaleMasters() {
+        Set<Path> inUse = new HashSet<>();
+        inUse.add(current.file);
+        retired.forEach(g -> inUse.add(g.file));
         try (DirectoryStream<Path> masters = Files.newDirectoryStream(directory, "master-*.duckdb")) {
             for (Path master : masters) {
-                if (current == null || !master.toAbsolutePath().equals(current.file)) {
+                if (!inUse.contains(master.toAbsolutePath())) {
                     SourceExtractor.deleteDatabaseFile(master);
                 }
             }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Cannot clean up old masters in " + directory, e);
         }
     }
 
@@ -164,6 +172,7 @@ public class AnalyticsDatabase {
 
     private void closeIfUnused(Generation generation) {
         if (generation.retired && generation.leases == 0) {
+            retired.remove(generation);
             generation.closeQuietly();
             try {
                 SourceExtractor.deleteDatabaseFile(generation.file);

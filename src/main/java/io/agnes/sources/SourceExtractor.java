@@ -106,22 +106,23 @@ final class SourceExtractor {
     }
 
     private long extractCsv(Connection duck, SourceTable table, Path workDir) throws ExtractFailed, IOException {
-        Path file = table.file();
-        Path download = null;
-        if (table.url() != null) {
-            download = workDir.resolve("download-" + table.name() + ".csv.tmp");
-            download(table, download);
-            file = download;
-        } else if (!Files.isRegularFile(file)) {
-            throw new ExtractFailed("table \"" + table.name() + "\": file not found: " + file, null);
-        }
-        try (Statement statement = duck.createStatement()) {
-            statement.execute("CREATE TABLE " + quoteIdentifier(table.name()) + " AS SELECT * FROM read_csv_auto("
-                    + quoteLiteral(file.toAbsolutePath().toString()) + ")");
-            return count(statement, table.name());
-        } catch (SQLException e) {
-            throw new ExtractFailed("table \"" + table.name() + "\": cannot read CSV " + table.location() + ": "
-                    + firstLine(e.getMessage()), e);
+        Path download = table.url() == null ? null : workDir.resolve("download-" + table.name() + ".csv.tmp");
+        try {
+            Path file = table.file();
+            if (download != null) {
+                download(table, download);
+                file = download;
+            } else if (!Files.isRegularFile(file)) {
+                throw new ExtractFailed("table \"" + table.name() + "\": file not found: " + file, null);
+            }
+            try (Statement statement = duck.createStatement()) {
+                statement.execute("CREATE TABLE " + quoteIdentifier(table.name()) + " AS SELECT * FROM read_csv_auto("
+                        + quoteLiteral(file.toAbsolutePath().toString()) + ")");
+                return count(statement, table.name());
+            } catch (SQLException e) {
+                throw new ExtractFailed("table \"" + table.name() + "\": cannot read CSV " + table.location() + ": "
+                        + firstLine(e.getMessage()), e);
+            }
         } finally {
             if (download != null) {
                 Files.deleteIfExists(download);
