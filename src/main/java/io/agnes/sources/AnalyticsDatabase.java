@@ -114,8 +114,10 @@ public class AnalyticsDatabase {
         current = new Generation(master.toAbsolutePath());
         if (previous != null) {
             previous.retired = true;
+            retired.add(previous);
             closeIfUnused(previous);
         }
+        deleteStaleMasters();
     }
 
     /** Closes every open master (application stop). */
