@@ -110,6 +110,11 @@ public class QueryRunner {
         } catch (SQLTimeoutException e) {
             throw new QueryTimeoutException(timeout);
         } catch (SQLException e) {
+            // rows stream while they are read, so the driver's timeout may also strike during a fetch,
+            // where it surfaces as a plain error of the interrupted result
+            if (millisSince(start) >= timeout * 1000L) {
+                throw new QueryTimeoutException(timeout);
+            }
             throw new QueryFailedException(e.getMessage() == null ? "The query failed" : e.getMessage().strip(), e);
         }
     }
