@@ -152,6 +152,13 @@ final class SourceExtractor {
         putFromEnvironment(credentials, "user", source.userEnv(), "user_env");
         putFromEnvironment(credentials, "password", source.passwordEnv(), "password_env");
         try (Connection remote = connect(source.jdbcUrl(), credentials)) {
+            try {
+                // PostgreSQL streams rows by the fetch size only inside a transaction; otherwise it buffers the whole result
+                remote.setAutoCommit(false);
+                remote.setReadOnly(true);
+            } catch (SQLException e) {
+                // a driver without these keeps its defaults: the copy still works, only less economically
+            }
             for (SourceTable table : source.tables()) {
                 try {
                     rows.put(table.name(), copyQuery(remote, duck, table));
