@@ -42,9 +42,19 @@ public class Database {
     static final List<Class<?>> ENTITIES = List.of(
             io.agnes.auth.UserAccount.class,
             io.agnes.auth.AccessToken.class,
-            io.agnes.scheduler.JobRun.class);
+            io.agnes.scheduler.JobRun.class,
+            io.agnes.sources.SourceState.class,
+            io.agnes.sources.SyncHistoryEntry.class,
+            io.agnes.sources.TableNote.class);
 
     private volatile EntityManagerFactory factory;
+
+    /** A database outside the container (unit tests, tools): CDI normally injects the settings. */
+    public static Database using(Settings settings) {
+        Database database = new Database();
+        database.settings = settings;
+        return database;
+    }
 
     /** Opens the database before any other start-up work, so a wrong URL fails the start loudly. */
     void onStart(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) Startup startup) {
