@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -211,8 +210,7 @@ public class AnalyticsDatabase {
             properties.setProperty("duckdb.read_only", "true");
             // rows are pulled as the reader needs them, so a row cap does not materialise the whole result
             properties.setProperty("jdbc_stream_results", "true");
-            DuckDBConnection connection = DriverManager.getConnection("jdbc:duckdb:" + file, properties)
-                    .unwrap(DuckDBConnection.class);
+            DuckDBConnection connection = DuckDb.open(file, properties);
             try (Statement statement = connection.createStatement()) {
                 Map<String, String> extracts = new LinkedHashMap<>();
                 try (ResultSet rs = statement.executeQuery("SELECT source, extract FROM " + MasterBuilder.SOURCES_TABLE)) {

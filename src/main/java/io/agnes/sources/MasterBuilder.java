@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -49,7 +48,7 @@ final class MasterBuilder {
         SourceExtractor.deleteDatabaseFile(master);
         List<BuiltTable> built = new ArrayList<>();
         boolean done = false;
-        try (Connection duck = DriverManager.getConnection("jdbc:duckdb:" + master);
+        try (Connection duck = DuckDb.open(master);
              Statement statement = duck.createStatement()) {
             statement.execute("CREATE SCHEMA _agnes");
             statement.execute("CREATE TABLE " + SOURCES_TABLE + " (source VARCHAR PRIMARY KEY, extract VARCHAR NOT NULL)");

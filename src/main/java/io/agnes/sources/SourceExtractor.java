@@ -77,7 +77,7 @@ final class SourceExtractor {
         }
         Map<String, Long> rows = new LinkedHashMap<>();
         try {
-            try (Connection duck = DriverManager.getConnection("jdbc:duckdb:" + temp)) {
+            try (Connection duck = DuckDb.open(temp)) {
                 if (source.kind() == Source.Kind.CSV) {
                     for (SourceTable table : source.tables()) {
                         rows.put(table.name(), extractCsv(duck, table, target.getParent()));

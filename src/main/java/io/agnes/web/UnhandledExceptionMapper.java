@@ -45,6 +45,9 @@ public class UnhandledExceptionMapper implements ExceptionMapper<Throwable> {
         if (error instanceof WebApplicationException wae && wae.getResponse().getStatus() < 500) {
             return clientError(wae, api);
         }
+        if (error instanceof ClientProblem problem) {
+            return body(Response.status(problem.status()), problem.status(), problem.getMessage(), api);
+        }
         if (error instanceof JsonbException || error instanceof JsonException
                 || error.getCause() instanceof JsonbException) {
             return body(Response.status(400), 400, "Malformed JSON body", api);
