@@ -1,5 +1,7 @@
 package io.agnes.llm;
 
+import io.agnes.testing.FakeLlmServer;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

@@ -1,5 +1,7 @@
 package io.agnes.llm;
 
+import io.agnes.testing.FakeLlmServer;
+
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 

@@ -1,5 +1,8 @@
 package io.agnes.llm;
 
+import io.agnes.testing.FakeLlmServer;
+import io.agnes.testing.OpenAiWire;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

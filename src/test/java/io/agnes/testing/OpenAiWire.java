@@ -1,18 +1,18 @@
-package io.agnes.llm;
+package io.agnes.testing;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 
 /** Bodies in the shape OpenAI's chat completions API sends them (POST {base}/chat/completions). */
-final class OpenAiWire {
+public final class OpenAiWire {
 
-    static final String MODEL = "gpt-5.4-mini";
-    static final String SNAPSHOT = "gpt-5.4-mini-2026-03-17";
+    public static final String MODEL = "gpt-5.4-mini";
+    public static final String SNAPSHOT = "gpt-5.4-mini-2026-03-17";
 
     private OpenAiWire() {
     }
 
-    static FakeLlmServer.Reply completion(String content, String finishReason) {
+    public static FakeLlmServer.Reply completion(String content, String finishReason) {
         return FakeLlmServer.Reply.json(200, body(Json.createObjectBuilder()
                 .add("role", "assistant").add("content", content).addNull("refusal")
                 .add("annotations", Json.createArrayBuilder()), finishReason).build().toString())
@@ -20,7 +20,7 @@ final class OpenAiWire {
     }
 
     /** The refusal shape of structured outputs: no content, {@code message.refusal} set. */
-    static FakeLlmServer.Reply refusal(String refusal) {
+    public static FakeLlmServer.Reply refusal(String refusal) {
         return FakeLlmServer.Reply.json(200, body(Json.createObjectBuilder()
                 .add("role", "assistant").addNull("content").add("refusal", refusal)
                 .add("annotations", Json.createArrayBuilder()), "stop").build().toString());
@@ -51,7 +51,7 @@ final class OpenAiWire {
     }
 
     /** An error in OpenAI's shape: {@code {"error":{"message","type","param","code"}}}. */
-    static FakeLlmServer.Reply error(int status, String message, String type, String param, String code) {
+    public static FakeLlmServer.Reply error(int status, String message, String type, String param, String code) {
         JsonObjectBuilder error = Json.createObjectBuilder().add("message", message).add("type", type);
         if (param == null) {
             error.addNull("param");

@@ -1,4 +1,4 @@
-package io.agnes.llm;
+package io.agnes.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -27,32 +27,32 @@ import java.util.function.Function;
  * An LLM API on 127.0.0.1 that answers with scripted replies, in order, and records every request it gets.
  * The wire formats live in {@link AnthropicWire} and {@link OpenAiWire}.
  */
-final class FakeLlmServer implements AutoCloseable {
+public final class FakeLlmServer implements AutoCloseable {
 
     /** One request as received. Header names are lower case. */
-    record Received(String method, String path, Map<String, String> headers, String body, long arrivedNanos) {
+    public record Received(String method, String path, Map<String, String> headers, String body, long arrivedNanos) {
 
-        JsonObject json() {
+        public JsonObject json() {
             try (JsonReader reader = Json.createReader(new StringReader(body))) {
                 return reader.readObject();
             }
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
 
     /** One scripted reply; {@link #NO_ANSWER} holds the request open until the server closes. */
-    record Reply(int status, Map<String, String> headers, String body) {
+    public record Reply(int status, Map<String, String> headers, String body) {
 
-        static final Reply NO_ANSWER = new Reply(0, Map.of(), "");
+        public static final Reply NO_ANSWER = new Reply(0, Map.of(), "");
 
-        static Reply json(int status, String body) {
+        public static Reply json(int status, String body) {
             return new Reply(status, Map.of(), body);
         }
 
-        Reply withHeader(String name, String value) {
+        public Reply withHeader(String name, String value) {
             Map<String, String> more = new LinkedHashMap<>(headers);
             more.put(name, value);
             return new Reply(status, more, body);
@@ -66,19 +66,19 @@ final class FakeLlmServer implements AutoCloseable {
     private final Deque<Function<Received, Reply>> script = new ArrayDeque<>();
     private Function<Received, Reply> always;
 
-    FakeLlmServer() throws IOException {
+    public FakeLlmServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** Queues replies, used one per request in order. */
-    synchronized FakeLlmServer reply(Reply... replies) {
+    public synchronized FakeLlmServer reply(Reply... replies) {
         for (Reply reply : replies) {
             script.add(request -> reply);
         }
@@ -86,12 +86,12 @@ final class FakeLlmServer implements AutoCloseable {
     }
 
     /** Answers every request the queue does not cover with {@code responder}. */
-    synchronized FakeLlmServer replyAlways(Function<Received, Reply> responder) {
+    public synchronized FakeLlmServer replyAlways(Function<Received, Reply> responder) {
         always = responder;
         return this;
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(received);
     }
 
