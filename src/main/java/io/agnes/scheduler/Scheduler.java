@@ -54,6 +54,9 @@ public class Scheduler {
     @Inject
     JobPreconditions preconditions;
 
+    /** How many past ticks per job keep their delivery count (redeliveries come within seconds). */
+    static final int REMEMBERED_TICKS = 100;
+
     /** Per job: the tick that schedules the next one, and how often each tick was delivered. */
     private final Map<ScheduledJob, Long> currentTick = new ConcurrentHashMap<>();
     private final Map<JobTick, Integer> deliveries = new ConcurrentHashMap<>();
@@ -86,7 +89,8 @@ public class Scheduler {
         if (currentTick.replace(job, tick.sequence(), tick.sequence() + 1)) {
             // first delivery of the newest tick: the schedule goes on whatever this run does
             arm(new JobTick(job.id(), tick.sequence() + 1), settings.duration(job.interval()));
-            deliveries.keySet().removeIf(old -> old.job().equals(job.id()) && old.sequence() < tick.sequence());
+            // forget old ticks, but not the last few: the container redelivers a failed tick seconds later
+            deliveries.keySet().removeIf(old -> old.job().equals(job.id()) && old.sequence() < tick.sequence() - REMEMBERED_TICKS);
         }
         String reason = preconditions.skipReason(job);
         if (reason != null) {

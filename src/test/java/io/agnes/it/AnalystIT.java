@@ -161,6 +161,34 @@ class AnalystIT {
     }
 
     @Test
+    void thePagesShowTheCatalogTheQueryFormsAndTheSources() {
+        WebClient admin = admin();
+        org.jsoup.nodes.Document catalog = org.jsoup.Jsoup.parse(admin.get("/catalog").body());
+        assertThat(catalog.html()).doesNotContain("Â");
+        assertThat(catalog.select("#catalog-table-orders .catalog-rows").text()).contains("500");
+        assertThat(catalog.select("#catalog-table-orders .column-name").eachText()).contains("order_id", "quantity");
+        assertThat(catalog.select("a[href$=/tokens]")).as("standalone page, not the base layout").isEmpty();
+
+        org.jsoup.nodes.Document query = org.jsoup.Jsoup.parse(admin.get("/query").body());
+        assertThat(query.select("#sql-form")).hasSize(1);
+        assertThat(query.select("#ask-form #ask-button").attr("disabled")).as("the LLM is configured").isEmpty();
+        assertThat(query.select("script[src$=/static/query.js]")).hasSize(1);
+
+        org.jsoup.nodes.Document dashboard = org.jsoup.Jsoup.parse(admin.get("/").body());
+        assertThat(dashboard.select("#source-shop").text()).contains("shop").contains("721");
+        assertThat(dashboard.select("#sync-now")).hasSize(1);
+        assertThat(dashboard.select("footer").text()).isEqualTo("Agnes · AI data analyst");
+        assertThat(admin.get("/admin/sync").body()).contains("sync-run");
+
+        String email = "viewer-" + System.nanoTime() + "@example.com";
+        admin.postJson("/api/admin/users", "{\"email\":\"" + email + "\",\"password\":\"viewer-pass\"}");
+        WebClient viewer = new WebClient(url);
+        viewer.login(email, "viewer-pass");
+        assertThat(org.jsoup.Jsoup.parse(viewer.get("/").body()).select("#sync-now")).as("only admins sync").isEmpty();
+        assertThat(viewer.get("/admin/sync").statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void theDaCommandLineWorksAgainstTheRunningServer() throws Exception {
         WebClient admin = admin();
         String token = object(admin.postJson("/api/tokens", "{\"name\":\"cli\"}").body()).getString("token");
