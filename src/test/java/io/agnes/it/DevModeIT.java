@@ -32,7 +32,7 @@ class DevModeIT {
                 .setting("AGNES_SCHEDULER_BASE_URL", "http://127.0.0.1:9")
                 .setting("AGNES_JOB_HEALTH_CHECK_INTERVAL", "1s")
                 .setting("AGNES_JOB_DATA_REFRESH_INTERVAL", "off")
-                .setting("AGNES_JOB_CATALOG_ENRICHMENT_INTERVAL", "off")
+                .setting("AGNES_JOB_CATALOG_ENRICHMENT_INTERVAL", "1s")
                 .withClasses(StreamingProbe.class)
                 .build();
     }
@@ -66,6 +66,20 @@ class DevModeIT {
             // the container redelivers a failed timeout; those runs are marked as later attempts
             assertThat(failed).anySatisfy(r -> assertThat(r.getInt("attempt")).isGreaterThan(1));
         });
+        // without an LLM the enrichment job is skipped, not failed
+        assertThat(io.agnes.testing.JsonBodies.array(admin.get("/api/admin/jobs/runs?limit=1000").body()).stream()
+                .map(jakarta.json.JsonValue::asJsonObject)
+                .filter(r -> r.getString("job").equals("catalog_enrichment")))
+                .isNotEmpty()
+                .allSatisfy(r -> assertThat(r.getString("outcome")).isEqualTo("skipped"));
+    }
+
+    @Test
+    void questionsNeedAnLlmAndSaySoHowToConfigureOne() {
+        HttpResponse<String> ask = new WebClient(url).postJson("/api/ask", "{\"question\":\"How many orders?\"}");
+        assertThat(ask.statusCode()).isEqualTo(503);
+        assertThat(object(ask.body()).getString("detail")).contains("ANTHROPIC_API_KEY").contains("LLM_BASE_URL");
+        assertThat(new WebClient(url).postJson("/api/admin/run-catalog-enrichment", "").statusCode()).isEqualTo(503);
     }
 
     @Test
