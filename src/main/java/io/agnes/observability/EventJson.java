@@ -67,6 +67,42 @@ public final class EventJson {
         return bytes;
     }
 
+    /**
+     * One batch item of the capture API, UTF-8. {@code $lib} and {@code $lib_version} are written last and replace
+     * same-named properties: they say which code sent the event, which the caller cannot know better.
+     */
+    static byte[] item(Event event, String libVersion) {
+        StringBuilder out = new StringBuilder(256);
+        out.append("{\"event\":");
+        writeString(event.name(), out);
+        out.append(",\"distinct_id\":");
+        writeString(event.distinctId(), out);
+        out.append(",\"properties\":{");
+        for (Map.Entry<String, Object> property : event.properties().entrySet()) {
+            String key = String.valueOf(property.getKey());
+            if (key.equals("$lib") || key.equals("$lib_version")) {
+                continue;
+            }
+            writeString(key, out);
+            out.append(':');
+            write(property.getValue(), out, 1);
+            out.append(',');
+        }
+        out.append("\"$lib\":\"").append(CommonProperties.LIB).append("\",\"$lib_version\":");
+        writeString(libVersion, out);
+        out.append("},\"timestamp\":");
+        writeString(event.timestamp().toString(), out);
+        out.append(",\"uuid\":");
+        writeString(event.uuid().toString(), out);
+        out.append('}');
+        return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Appends {@code text} as a JSON string literal. */
+    static void string(StringBuilder out, String text) {
+        writeString(text, out);
+    }
+
     /** {@code value} as a JSON string literal, quotes included. */
     public static String quote(String value) {
         StringBuilder out = new StringBuilder(value.length() + 2);
@@ -157,7 +193,8 @@ public final class EventJson {
                     } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                         out.append(c).append(s.charAt(++i));
                     } else if (Character.isSurrogate(c)) {
-                        unicodeEscape(c, out);
+                        // a lone surrogate is not Unicode: strict parsers (PostHog's ingestion) reject the whole batch
+                        out.append('\uFFFD');
                     } else {
                         out.append(c);
                     }

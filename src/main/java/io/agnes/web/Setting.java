@@ -24,7 +24,7 @@ public enum Setting {
     AGNES_SOURCES_FILE("", "The data sources file (JSON, see docs/sources.md); empty = AGNES_DATA_DIR/sources.json when it exists, else the bundled sample."),
     AGNES_QUERY_MAX_ROWS("1000", "Most rows a query returns (the default and the upper bound of a requested limit); more are cut and flagged truncated."),
     AGNES_QUERY_TIMEOUT_SECONDS("30", "Seconds a query may run before it is cancelled."),
-    AGNES_VERSION("", "Release label of this deployment (shown by /api/health; defaults to the built version)."),
+    AGNES_VERSION("", "Release label of this deployment (shown by /api/health; defaults to the built version). Also the PostHog release label (there: empty = RELEASE_CHANNEL, else none)."),
     LOCAL_DEV_MODE("false", "1/true/yes/on: every request is the seeded admin dev@localhost. NEVER in production."),
     DEBUG("false", "1/true/yes/on: 500 JSON bodies include the error message, and /api/debug/throw is enabled."),
     LLM_PROVIDER("", "anthropic | openai_compat | none. Empty = anthropic when an Anthropic key is set (ANTHROPIC_API_KEY, or an LLM_API_KEY starting sk-ant-), else openai_compat when LLM_BASE_URL, LLM_API_KEY or OPENAI_API_KEY is set, else none (LLM features answer 503)."),
@@ -35,7 +35,22 @@ public enum Setting {
     LLM_BASE_URL("", "Base URL of the provider API; empty = https://api.anthropic.com (anthropic) or https://api.openai.com/v1 (openai_compat), e.g. http://localhost:11434/v1 for Ollama."),
     LLM_TIMEOUT_SECONDS("60", "Seconds one LLM call attempt may take before it counts as timed out."),
     LLM_MAX_RETRIES("3", "Retries of an LLM call after a rate limit (429), a timeout or a server error (5xx), with exponential backoff; 0 = none."),
-    LLM_MAX_TOKENS("1024", "Most tokens the model may generate in one answer.");
+    LLM_MAX_TOKENS("1024", "Most tokens the model may generate in one answer."),
+    POSTHOG_API_KEY("", "PostHog PROJECT API key (phc_...); empty = the PostHog integration is off. A personal key (phx_...) is refused: the integration stays off."),
+    POSTHOG_HOST("https://eu.i.posthog.com", "PostHog host (or your reverse proxy), an http(s) URL; e.g. https://us.i.posthog.com."),
+    POSTHOG_IDENTIFY_PII("email", "Which user details ride on events and on the browser's identify: none | id | email | full (adds the name)."),
+    POSTHOG_REPLAY("true", "1/true/yes/on: session replay in the browser (inputs and sensitive page parts masked). Set but empty = the default."),
+    POSTHOG_REPLAY_MASK_SELECTOR("", "Extra CSS selector whose text session replay masks, appended to the built-in list."),
+    POSTHOG_LLM_PAYLOADS("false", "1/true/yes/on: LLM events carry the prompt and the completion (truncated); off = metadata only."),
+    POSTHOG_LLM_PAYLOAD_MAX_CHARS("30000", "Characters of each prompt or completion text kept in LLM events when POSTHOG_LLM_PAYLOADS is on."),
+    POSTHOG_ENVIRONMENT("", "The environment label on every PostHog event; empty = local (LOCAL_DEV_MODE), else RELEASE_CHANNEL, else AGNES_DEPLOYMENT_ENV, else unknown."),
+    RELEASE_CHANNEL("", "Release channel (e.g. stable, beta): the environment label when POSTHOG_ENVIRONMENT is empty, and the release label when AGNES_VERSION is empty."),
+    AGNES_DEPLOYMENT_ENV("", "Deployment name (e.g. production, staging): the environment label when neither POSTHOG_ENVIRONMENT nor RELEASE_CHANNEL is set."),
+    POSTHOG_QUEUE_SIZE("10000", "Most events waiting to be sent to PostHog; beyond it new events are dropped (counted and logged)."),
+    POSTHOG_BATCH_SIZE("100", "Most events sent to PostHog in one request."),
+    POSTHOG_FLUSH_INTERVAL("2s", "Longest an event waits for its batch to fill before it is sent (e.g. 500ms, 2s); 0 = send at once."),
+    POSTHOG_SHUTDOWN_TIMEOUT("5s", "How long stopping Agnes may take to deliver the events still queued; what is left then is dropped (counted)."),
+    POSTHOG_REQUEST_TIMEOUT("10s", "Time limit of one request to PostHog (connect and answer); a timed-out request is retried.");
 
     private final String defaultValue;
     private final String meaning;

@@ -43,10 +43,10 @@ class EventJsonTest {
     }
 
     @Test
-    void aLoneSurrogateIsEscapedSoTheOutputStaysValidUtf8() {
+    void aLoneSurrogateBecomesAReplacementCharacterSoStrictParsersAcceptTheBatch() {
         String json = EventJson.write("a\uD800b");
 
-        assertThat(json).isEqualTo("\"a\\ud800b\"");
+        assertThat(json).isEqualTo("\"a\uFFFDb\"");
         assertThat(EventJson.utf8Length("a\uD800b")).isEqualTo(json.getBytes(StandardCharsets.UTF_8).length);
     }
 

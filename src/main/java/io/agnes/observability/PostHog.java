@@ -1,0 +1,143 @@
+package io.agnes.observability;
+
+import io.agnes.web.BuildInfo;
+import io.agnes.web.Settings;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.Startup;
+import jakarta.inject.Inject;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one facade of the PostHog integration. OFF unless {@code POSTHOG_API_KEY} holds a project key: then no
+ * client, no thread, no socket exist and every call returns at once. ON: events are built here and handed to
+ * {@link PostHogClient}, whose queue never blocks the caller. Nothing here ever throws into the caller.
+ */
+@ApplicationScoped
+public class PostHog {
+
+    private static final Logger LOG = Logger.getLogger(PostHog.class.getName());
+
+    @Inject
+    Settings settings;
+
+    private volatile PostHogSettings config;
+    private volatile PostHogClient client = PostHogClient.off();
+    private volatile CommonProperties common;
+    private final SeenThrowables seen = new SeenThrowables();
+    /** LLM trace ids of exceptions that left an LLM call; weak, so nothing is pinned. */
+    private final Map<Throwable, String> llmTraces = Collections.synchronizedMap(new WeakHashMap<>());
+
+    void onStart(@Observes Startup startup) {
+        config();
+    }
+
+    /** The resolved settings (read once). */
+    public PostHogSettings config() {
+        PostHogSettings current = config;
+        if (current == null) {
+            synchronized (this) {
+                if (config == null) {
+                    start(PostHogSettings.from(settings));
+                }
+                current = config;
+            }
+        }
+        return current;
+    }
+
+    private void start(PostHogSettings resolved) {
+        common = new CommonProperties(resolved.environment(), resolved.release().orElse(null), BuildInfo.version());
+        if (resolved.enabled()) {
+            try {
+                client = PostHogClient.start(resolved, PostHog::shrink);
+                LOG.info(resolved.summary());
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "The PostHog integration could not start and stays off; Agnes is unaffected", e);
+            }
+        }
+        config = resolved;
+    }
+
+    public boolean enabled() {
+        return config().enabled() && client.isEnabled();
+    }
+
+    /** Delivery counters for operators. */
+    public DeliveryStats counters() {
+        return client.counters();
+    }
+
+    /**
+     * Sends {@code error} as an {@code $exception}, once per throwable (a throwable whose chain was already sent is
+     * skipped), with {@code context} properties and the identity's user properties.
+     */
+    public void captureException(Throwable error, EventIdentity identity, Map<String, Object> context, boolean handled) {
+        if (!enabled()) {
+            return;
+        }
+        try {
+            if (!seen.firstSighting(error)) {
+                return;
+            }
+            Map<String, Object> properties = new LinkedHashMap<>(context);
+            properties.putAll(ExceptionProperties.of(error, handled, ExceptionProperties.Level.ERROR, llmTraceOf(error)));
+            send("$exception", identity, properties);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not capture an exception for PostHog; the application is unaffected", e);
+        }
+    }
+
+    /** Sends one {@code $ai_generation} for an LLM call attempt. */
+    public void captureAiGeneration(AiGeneration generation, EventIdentity identity, Map<String, Object> context) {
+        if (!enabled()) {
+            return;
+        }
+        try {
+            PostHogSettings current = config();
+            Map<String, Object> properties = new LinkedHashMap<>(context);
+            properties.putAll(AiGenerationProperties.of(generation, current.llmPayloads(), current.llmPayloadMaxChars()));
+            send("$ai_generation", identity, properties);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not capture an LLM call for PostHog; the call is unaffected", e);
+        }
+    }
+
+    /** Remembers that {@code error} left an LLM call of {@code traceId}, so its {@code $exception} links to the trace. */
+    void rememberLlmTrace(Throwable error, String traceId) {
+        if (traceId != null && enabled()) {
+            llmTraces.put(error, traceId);
+        }
+    }
+
+    private String llmTraceOf(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String trace = llmTraces.get(t);
+            if (trace != null) {
+                return trace;
+            }
+        }
+        return null;
+    }
+
+    private void send(String event, EventIdentity identity, Map<String, Object> properties) {
+        client.capture(event, identity.distinctId(), common.apply(properties, identity));
+    }
+
+    private static Event shrink(Event event) {
+        EventShrinker.Result result = EventShrinker.shrink(event.name(), event.properties());
+        return result.shrunk() ? event.withProperties(result.properties()) : event;
+    }
+
+    @PreDestroy
+    void stop() {
+        client.stop();
+        client = PostHogClient.off();
+    }
+}
