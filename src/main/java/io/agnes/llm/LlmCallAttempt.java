@@ -1,5 +1,7 @@
 package io.agnes.llm;
 
+import io.agnes.observability.LlmTraced;
+
 import io.agnes.web.Settings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
@@ -74,6 +76,7 @@ public class LlmCallAttempt {
      * @throws LlmException               the typed failure of this attempt, with the provider's HTTP status
      * @throws IllegalArgumentException   when the request names another provider or base URL than the configured one
      */
+    @LlmTraced
     public LlmResponse attempt(LlmRequest request) {
         LlmProvider current = provider;
         if (current == null) {

@@ -9,6 +9,8 @@ import jakarta.interceptor.InvocationContext;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Captures what leaves an {@link ErrorTracked} bean: method calls ({@code op} = the method in snake_case,
@@ -19,6 +21,8 @@ import java.util.Map;
 @Interceptor
 @Priority(Interceptor.Priority.LIBRARY_BEFORE)
 public class ErrorTrackingInterceptor {
+
+    private static final Logger LOG = Logger.getLogger(ErrorTrackingInterceptor.class.getName());
 
     @Inject
     PostHog posthog;
@@ -44,24 +48,34 @@ public class ErrorTrackingInterceptor {
     }
 
     private void report(InvocationContext context, Throwable error, boolean timeout) {
-        if (!posthog.enabled()) {
-            return;
+        try {
+            if (posthog.enabled()) {
+                posthog.captureException(error, EventIdentity.system(), properties(context, error, timeout), false);
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // whatever goes wrong here, the caller gets the original error, unchanged
+            LOG.log(Level.WARNING, "Could not capture an error for PostHog; the application is unaffected", e);
         }
+    }
+
+    private static Map<String, Object> properties(InvocationContext context, Throwable error, boolean timeout) {
         Map<String, Object> properties = new LinkedHashMap<>();
-        ErrorTracked binding = context.getInterceptorBinding(ErrorTracked.class);
+        // read from the class, not InvocationContext.getInterceptorBinding: EJB containers need not support that
+        ErrorTracked binding = context.getMethod().getDeclaringClass().getAnnotation(ErrorTracked.class);
         properties.put("component", binding == null || binding.component().isEmpty()
                 ? context.getMethod().getDeclaringClass().getSimpleName() : binding.component());
         if (!timeout) {
             properties.put("op", snakeCase(context.getMethod().getName()));
             Object[] parameters = context.getParameters();
-            if (parameters.length > 0 && parameters[0] instanceof String source) {
+            // the EJB container passes null, not an empty array, for methods without parameters
+            if (parameters != null && parameters.length > 0 && parameters[0] instanceof String source) {
                 properties.put("source", source);
             }
         }
         if (error instanceof ErrorContext known) {
             properties.putAll(known.errorProperties());
         }
-        posthog.captureException(error, EventIdentity.system(), properties, false);
+        return properties;
     }
 
     static String snakeCase(String name) {

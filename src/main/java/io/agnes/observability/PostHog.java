@@ -56,8 +56,7 @@ public class PostHog {
         common = new CommonProperties(resolved.environment(), resolved.release().orElse(null), BuildInfo.version());
         if (resolved.enabled()) {
             try {
-                client = PostHogClient.start(resolved, PostHog::shrink);
-                LOG.info(resolved.summary());
+                client = PostHogClient.start(resolved, PostHog::shrink); // logs the start-up summary
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "The PostHog integration could not start and stays off; Agnes is unaffected", e);
             }

@@ -1,5 +1,7 @@
 package io.agnes.scheduler;
 
+import io.agnes.observability.ErrorTracked;
+
 import io.agnes.auth.AuthSettings;
 import io.agnes.web.Settings;
 import jakarta.annotation.PostConstruct;
@@ -35,6 +37,7 @@ import java.util.logging.Logger;
 @Singleton
 @Startup
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN) // jobs of different kinds may run at the same time
+@ErrorTracked(component = "scheduler")
 public class Scheduler {
 
     private static final Logger LOG = Logger.getLogger(Scheduler.class.getName());

@@ -1,5 +1,7 @@
 package io.agnes.sources;
 
+import io.agnes.observability.ErrorTracked;
+
 import io.agnes.web.Database;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.ConcurrencyManagement;
@@ -21,6 +23,7 @@ import java.util.Optional;
 @Singleton
 @ConcurrencyManagement(ConcurrencyManagementType.BEAN) // Rebuilder serialises runs itself; nothing else here needs a lock
 @TransactionManagement(TransactionManagementType.BEAN) // a rebuild runs for minutes; the state store uses its own short transactions
+@ErrorTracked(component = "orchestrator")
 public class Orchestrator {
 
     @Inject

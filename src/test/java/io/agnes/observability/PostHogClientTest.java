@@ -1,11 +1,13 @@
 package io.agnes.observability;
 
+import io.agnes.testing.FakePostHog;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.agnes.observability.FakePostHog.Received;
-import io.agnes.observability.FakePostHog.Reply;
+import io.agnes.testing.FakePostHog.Received;
+import io.agnes.testing.FakePostHog.Reply;
 import io.agnes.web.BuildInfo;
 import io.agnes.web.Settings;
 import jakarta.json.JsonObject;

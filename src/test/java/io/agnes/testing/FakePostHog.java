@@ -1,4 +1,4 @@
-package io.agnes.observability;
+package io.agnes.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -31,36 +31,36 @@ import java.util.zip.GZIPInputStream;
  * with the next scripted {@link Reply} (then with the default one). Events count as delivered only when the
  * fake answered their request with 2xx, as PostHog acknowledges them.
  */
-final class FakePostHog implements AutoCloseable {
+public final class FakePostHog implements AutoCloseable {
 
     /** One request as received. Header names lower case; {@code body} is the decompressed JSON. */
-    record Received(String method, String path, Map<String, String> headers, int compressedBytes, int bodyBytes,
+    public record Received(String method, String path, Map<String, String> headers, int compressedBytes, int bodyBytes,
             JsonObject body, Reply reply, long arrivedNanos) {
 
-        List<JsonObject> events() {
+        public List<JsonObject> events() {
             return body.getJsonArray("batch").getValuesAs(JsonObject.class);
         }
 
-        List<String> uuids() {
+        public List<String> uuids() {
             return events().stream().map(e -> e.getString("uuid")).toList();
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
     }
 
     /** One scripted answer: a status (with headers), or {@link #HANG}: read the request, never answer. */
-    record Reply(int status, Map<String, String> headers) {
+    public record Reply(int status, Map<String, String> headers) {
 
-        static final Reply OK = new Reply(200, Map.of());
-        static final Reply HANG = new Reply(0, Map.of());
+        public static final Reply OK = new Reply(200, Map.of());
+        public static final Reply HANG = new Reply(0, Map.of());
 
-        static Reply status(int status) {
+        public static Reply status(int status) {
             return new Reply(status, Map.of());
         }
 
-        static Reply status(int status, String header, String value) {
+        public static Reply status(int status, String header, String value) {
             return new Reply(status, Map.of(header, value));
         }
     }
@@ -90,17 +90,17 @@ final class FakePostHog implements AutoCloseable {
         server.start();
     }
 
-    static FakePostHog start() {
+    public static FakePostHog start() {
         return new FakePostHog(0);
     }
 
     /** On a given port, e.g. one a client has been refused on so far. */
-    static FakePostHog startOn(int port) {
+    public static FakePostHog startOn(int port) {
         return new FakePostHog(port);
     }
 
     /** A loopback port nobody listens on: connections to it are refused. */
-    static int unusedPort() {
+    public static int unusedPort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -108,40 +108,40 @@ final class FakePostHog implements AutoCloseable {
         }
     }
 
-    static String url(int port) {
+    public static String url(int port) {
         return "http://127.0.0.1:" + port;
     }
 
-    String url() {
+    public String url() {
         return url(server.getAddress().getPort());
     }
 
     /** The next requests get these answers, in order. */
-    FakePostHog then(Reply... replies) {
+    public FakePostHog then(Reply... replies) {
         script.addAll(List.of(replies));
         return this;
     }
 
     /** Requests beyond the script get this answer. */
-    void otherwise(Reply reply) {
+    public void otherwise(Reply reply) {
         otherwise = reply;
     }
 
-    List<Received> requests() {
+    public List<Received> requests() {
         return List.copyOf(requests);
     }
 
     /** Events whose request was answered 2xx, in arrival order. */
-    List<JsonObject> delivered() {
+    public List<JsonObject> delivered() {
         return List.copyOf(delivered);
     }
 
-    List<String> deliveredUuids() {
+    public List<String> deliveredUuids() {
         return delivered.stream().map(e -> e.getString("uuid")).toList();
     }
 
     /** Requests read and held without an answer right now. */
-    int hangingNow() {
+    public int hangingNow() {
         return hanging.get();
     }
 
@@ -189,7 +189,7 @@ final class FakePostHog implements AutoCloseable {
         }
     }
 
-    static String string(JsonObject object, String key) {
+    public static String string(JsonObject object, String key) {
         JsonValue value = object.get(key);
         return value == null ? null : value.getValueType() == JsonValue.ValueType.STRING
                 ? object.getString(key) : value.toString();

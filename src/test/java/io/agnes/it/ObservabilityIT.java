@@ -1,0 +1,204 @@
+package io.agnes.it;
+
+import static io.agnes.testing.JsonBodies.object;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.agnes.testing.AgnesDeployment;
+import io.agnes.testing.FakeLlmServer;
+import io.agnes.testing.FakePostHog;
+import io.agnes.testing.OpenAiWire;
+import io.agnes.testing.WebClient;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import org.awaitility.Awaitility;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The PostHog integration ON, against a fake PostHog on 127.0.0.1: what arrives for a 500 in JAX-RS and on a
+ * page, an orchestrator failure, a failed timer job, and LLM calls that succeed and fail.
+ */
+@ExtendWith(ArquillianExtension.class)
+class ObservabilityIT {
+
+    static final String ADMIN = "ada@example.com";
+    static final String PASSWORD = "observability-pass";
+    static FakePostHog posthog;
+    static FakeLlmServer llm;
+
+    @ArquillianResource
+    URL url;
+
+    @Deployment(testable = false)
+    static WebArchive deployment() throws IOException {
+        posthog = FakePostHog.start();
+        llm = new FakeLlmServer().replyAlways(request -> request.body().contains("break the model")
+                ? FakeLlmServer.Reply.json(500, "{\"error\":{\"message\":\"upstream exploded\",\"type\":\"server_error\",\"param\":null,\"code\":null}}")
+                : OpenAiWire.completion(Json.createObjectBuilder().add("sql", "SELECT count(*) AS n FROM items")
+                        .add("explanation", "Counts items.").build().toString(), "stop"));
+        // one good source and one whose file is missing: every sync fails partly, in the orchestrator
+        Path sources = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "obs-sources-");
+        Files.writeString(sources.resolve("items.csv"), "id,name\n1,one\n2,two\n");
+        Files.writeString(sources.resolve("sources.json"), """
+                {"sources": [
+                  {"name": "good", "kind": "csv", "tables": [{"name": "items", "file": "items.csv"}]},
+                  {"name": "broken", "kind": "csv", "tables": [{"name": "ghosts", "file": "missing.csv"}]}
+                ]}""");
+        return AgnesDeployment.agnes()
+                .setting("POSTHOG_API_KEY", "phc_integration_test_key")
+                .setting("POSTHOG_HOST", posthog.url())
+                .setting("POSTHOG_IDENTIFY_PII", "full")
+                .setting("POSTHOG_ENVIRONMENT", "it")
+                .setting("AGNES_VERSION", "9.9.9")
+                .setting("POSTHOG_LLM_PAYLOADS", "1")
+                .setting("POSTHOG_FLUSH_INTERVAL", "200ms")
+                .setting("DEBUG", "1")
+                .setting("AGNES_ADMIN_EMAIL", ADMIN)
+                .setting("AGNES_ADMIN_PASSWORD", PASSWORD)
+                .setting("AGNES_SOURCES_FILE", sources.resolve("sources.json").toString())
+                .setting("LLM_PROVIDER", "openai_compat")
+                .setting("LLM_BASE_URL", llm.url() + "/v1")
+                .setting("LLM_MAX_RETRIES", "0")
+                .setting("AGNES_SCHEDULER_SECRET", "observability-scheduler-secret-0123456789")
+                .setting("AGNES_SCHEDULER_BASE_URL", "http://127.0.0.1:9")
+                .setting("AGNES_JOB_HEALTH_CHECK_INTERVAL", "2s")
+                .setting("AGNES_JOB_DATA_REFRESH_INTERVAL", "off")
+                .setting("AGNES_JOB_CATALOG_ENRICHMENT_INTERVAL", "off")
+                .build();
+    }
+
+    @AfterAll
+    static void stopFakes() {
+        posthog.close();
+        llm.close();
+    }
+
+    @Test
+    void anApiErrorArrivesWithTheRequestTheUserAndTheBrowserSession() {
+        WebClient browser = signedIn();
+        String userId = object(browser.get("/api/me").body()).getString("id");
+        HttpResponse<String> failure = browser.get("/api/debug/throw?kind=ValueError&msg=boom&token=secret-in-query",
+                "X-Request-ID", "obs-api-1", "X-POSTHOG-SESSION-ID", "session-123", "X-POSTHOG-WINDOW-ID", "window-9",
+                "Authorization", "Bearer agnes_pat_should_never_be_sent");
+        assertThat(failure.statusCode()).as("a wrong bearer token is refused before anything else").isEqualTo(401);
+
+        failure = browser.get("/api/debug/throw?kind=ValueError&msg=boom&token=secret-in-query",
+                "X-Request-ID", "obs-api-1", "X-POSTHOG-SESSION-ID", "session-123", "X-POSTHOG-WINDOW-ID", "window-9");
+        assertThat(failure.statusCode()).isEqualTo(500);
+        assertThat(object(failure.body()).getString("error")).isEqualTo("boom");
+
+        JsonObject event = awaitEvent("$exception", e -> "obs-api-1".equals(prop(e, "request_id")));
+        JsonObject properties = event.getJsonObject("properties");
+        assertThat(event.getString("distinct_id")).isEqualTo(userId);
+        assertThat(properties.getString("path")).isEqualTo("/api/debug/throw");
+        assertThat(properties.getString("method")).isEqualTo("GET");
+        assertThat(properties.getString("$current_url")).endsWith("/api/debug/throw").doesNotContain("secret");
+        assertThat(properties.getString("$session_id")).isEqualTo("session-123");
+        assertThat(properties.getString("$window_id")).isEqualTo("window-9");
+        assertThat(properties.getString("user_email")).isEqualTo(ADMIN);
+        assertThat(properties.getString("user_name")).isNotBlank();
+        assertThat(properties.getString("environment")).isEqualTo("it");
+        assertThat(properties.getString("release")).isEqualTo("9.9.9");
+        assertThat(properties.getBoolean("$geoip_disable")).isTrue();
+        assertThat(properties.getString("layer")).isEqualTo("jaxrs");
+        JsonObject thrown = properties.getJsonArray("$exception_list").getJsonObject(0);
+        assertThat(thrown.getString("type")).isEqualTo("IllegalArgumentException");
+        assertThat(thrown.getString("value")).isEqualTo("boom");
+        assertThat(thrown.getJsonObject("mechanism").getBoolean("handled")).isFalse();
+        List<JsonObject> frames = thrown.getJsonObject("stacktrace").getJsonArray("frames").getValuesAs(JsonObject.class);
+        assertThat(frames.get(frames.size() - 1).getString("module")).as("crash site last").isEqualTo("io.agnes.web.DebugErrors");
+        assertThat(event.toString()).doesNotContain("secret-in-query").doesNotContain("agnes_pat_").doesNotContain("JSESSIONID");
+        assertThat(posthog.delivered().stream().filter(e -> "obs-api-1".equals(prop(e, "request_id")))).as("sent once").hasSize(1);
+    }
+
+    @Test
+    void aPageErrorOutsideJaxRsArrivesToo() {
+        WebClient browser = signedIn();
+        assertThat(browser.get("/debug/throw?kind=KeyError&msg=page%20broke", "X-Request-ID", "obs-page-1").statusCode()).isEqualTo(500);
+        JsonObject event = awaitEvent("$exception", e -> "obs-page-1".equals(prop(e, "request_id")));
+        assertThat(event.getJsonObject("properties").getString("layer")).isEqualTo("servlet");
+        assertThat(event.getJsonObject("properties").getJsonArray("$exception_list").getJsonObject(0).getString("type"))
+                .isEqualTo("NoSuchElementException");
+    }
+
+    @Test
+    void anOrchestratorFailureArrivesAsTheSystem() {
+        JsonObject event = awaitEvent("$exception", e -> "orchestrator".equals(prop(e, "component")));
+        JsonObject properties = event.getJsonObject("properties");
+        assertThat(event.getString("distinct_id")).isEqualTo("system");
+        assertThat(properties.getString("op")).isIn("rebuild", "rebuild_source");
+        assertThat(properties.getBoolean("$process_person_profile")).isFalse();
+        assertThat(properties.getJsonArray("$exception_list").getJsonObject(0).getString("value")).contains("broken");
+    }
+
+    @Test
+    void aFailedTimerJobArrivesWithTheJobAndTheAttempt() {
+        JsonObject event = awaitEvent("$exception", e -> "scheduler".equals(prop(e, "component")));
+        JsonObject properties = event.getJsonObject("properties");
+        assertThat(event.getString("distinct_id")).isEqualTo("system");
+        assertThat(properties.getString("job")).isEqualTo("health_check");
+        assertThat(properties.getString("method")).isEqualTo("GET");
+        assertThat(properties.getInt("attempt")).isPositive();
+    }
+
+    @Test
+    void everyLlmCallIsAnAiGenerationLinkedToTheUsersSession() {
+        WebClient browser = signedIn();
+        String userId = object(browser.get("/api/me").body()).getString("id");
+        HttpResponse<String> asked = browser.postJson("/api/ask", "{\"question\":\"How many items?\"}",
+                "X-POSTHOG-SESSION-ID", "session-llm");
+        assertThat(asked.statusCode()).as(asked.body()).isEqualTo(200);
+        String traceId = object(asked.body()).getString("trace_id");
+
+        JsonObject event = awaitEvent("$ai_generation", e -> traceId.equals(prop(e, "$ai_trace_id")));
+        JsonObject properties = event.getJsonObject("properties");
+        assertThat(event.getString("distinct_id")).isEqualTo(userId);
+        assertThat(properties.getString("$session_id")).isEqualTo("session-llm");
+        assertThat(properties.getString("$ai_provider")).isEqualTo("openai_compat");
+        assertThat(properties.getString("$ai_model")).isEqualTo(OpenAiWire.SNAPSHOT);
+        assertThat(properties.getInt("$ai_input_tokens")).isEqualTo(321);
+        assertThat(properties.getInt("$ai_output_tokens")).isEqualTo(45);
+        assertThat(properties.getJsonNumber("$ai_latency").doubleValue()).isPositive();
+        assertThat(properties.getBoolean("$ai_cache_reporting_exclusive")).isFalse();
+        assertThat(properties.get("$ai_input").toString()).contains("How many items?");
+        assertThat(properties.get("$ai_output_choices").toString()).contains("Counts items.");
+
+        HttpResponse<String> broken = browser.postJson("/api/ask", "{\"question\":\"Please break the model\"}");
+        assertThat(broken.statusCode()).isEqualTo(502);
+        JsonObject error = awaitEvent("$ai_generation", e -> e.getJsonObject("properties").containsKey("$ai_is_error")
+                && e.toString().contains("break the model"));
+        assertThat(error.getJsonObject("properties").getBoolean("$ai_is_error")).isTrue();
+        assertThat(error.getJsonObject("properties").getInt("$ai_http_status")).isEqualTo(500);
+    }
+
+    private JsonObject awaitEvent(String name, Predicate<JsonObject> matching) {
+        return Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> posthog.delivered().stream()
+                .filter(e -> name.equals(e.getString("event")) && matching.test(e)).findFirst().orElse(null),
+                java.util.Objects::nonNull);
+    }
+
+    private static String prop(JsonObject event, String key) {
+        JsonObject properties = event.getJsonObject("properties");
+        return properties != null && properties.containsKey(key) && properties.get(key).getValueType() == jakarta.json.JsonValue.ValueType.STRING
+                ? properties.getString(key) : null;
+    }
+
+    private WebClient signedIn() {
+        WebClient browser = new WebClient(url);
+        assertThat(browser.login(ADMIN, PASSWORD).statusCode()).isEqualTo(303);
+        return browser;
+    }
+}
