@@ -216,6 +216,8 @@ class AuthAndErrorsIT {
         assertThat(body.containsKey("error")).as("no error text unless DEBUG").isFalse();
         assertThat(failure.body()).doesNotContain("secret detail").doesNotContain("at io.agnes");
         assertThat(admin.get("/probe/last-error-user").body()).isEqualTo(ADMIN + " jaxrs IllegalStateException");
+        // without POSTHOG_API_KEY the integration is off: not one PostHog thread in the server
+        assertThat(admin.get("/probe/posthog-threads").body()).isEmpty();
     }
 
     @Test

@@ -39,6 +39,9 @@ public final class RequestProbe {
             String body = switch (request.getRequestURI()) {
                 case "/probe/user" -> currentUser.get().map(u -> u.email()).orElse("anonymous");
                 case "/probe/last-error-user" -> USER_SEEN_BY_ERROR_OBSERVER.get();
+                case "/probe/posthog-threads" -> Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                        .filter(name -> name.toLowerCase(java.util.Locale.ROOT).contains("posthog"))
+                        .sorted().collect(java.util.stream.Collectors.joining(","));
                 default -> "unknown probe";
             };
             response.setContentType("text/plain");
