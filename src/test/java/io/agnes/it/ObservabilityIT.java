@@ -37,6 +37,8 @@ class ObservabilityIT {
     static final String ADMIN = "ada@example.com";
     static final String PASSWORD = "observability-pass";
     static FakePostHog posthog;
+    /** Events received by a fake that was closed to simulate an outage (they still count). */
+    static final List<JsonObject> deliveredBeforeOutage = new java.util.concurrent.CopyOnWriteArrayList<>();
     static FakeLlmServer llm;
 
     @ArquillianResource
@@ -65,6 +67,7 @@ class ObservabilityIT {
                 .setting("AGNES_VERSION", "9.9.9")
                 .setting("POSTHOG_LLM_PAYLOADS", "1")
                 .setting("POSTHOG_FLUSH_INTERVAL", "200ms")
+                .setting("POSTHOG_REQUEST_TIMEOUT", "2s")
                 .setting("DEBUG", "1")
                 .setting("AGNES_ADMIN_EMAIL", ADMIN)
                 .setting("AGNES_ADMIN_PASSWORD", PASSWORD)
@@ -121,7 +124,7 @@ class ObservabilityIT {
         List<JsonObject> frames = thrown.getJsonObject("stacktrace").getJsonArray("frames").getValuesAs(JsonObject.class);
         assertThat(frames.get(frames.size() - 1).getString("module")).as("crash site last").isEqualTo("io.agnes.web.DebugErrors");
         assertThat(event.toString()).doesNotContain("secret-in-query").doesNotContain("agnes_pat_").doesNotContain("JSESSIONID");
-        assertThat(posthog.delivered().stream().filter(e -> "obs-api-1".equals(prop(e, "request_id")))).as("sent once").hasSize(1);
+        assertThat(delivered().stream().filter(e -> "obs-api-1".equals(prop(e, "request_id")))).as("sent once").hasSize(1);
     }
 
     @Test
@@ -184,8 +187,38 @@ class ObservabilityIT {
         assertThat(error.getJsonObject("properties").getInt("$ai_http_status")).isEqualTo(500);
     }
 
+    @Test
+    void eventsCapturedDuringAnOutageAllArriveOnceWhenPostHogRecovers() {
+        WebClient browser = signedIn();
+        // refused connections: PostHog is down
+        int port = java.net.URI.create(posthog.url()).getPort();
+        deliveredBeforeOutage.addAll(posthog.delivered());
+        posthog.close();
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add("refused-" + i);
+            assertThat(browser.get("/api/debug/throw?msg=down", "X-Request-ID", ids.get(i)).statusCode()).isEqualTo(500);
+        }
+        // back, but failing in every way a real outage does: 503, 429 with Retry-After, an answer that never comes
+        posthog = FakePostHog.startOn(port).then(FakePostHog.Reply.status(503), FakePostHog.Reply.status(503),
+                FakePostHog.Reply.status(429, "Retry-After", "1"), FakePostHog.Reply.HANG);
+        for (int i = 0; i < 3; i++) {
+            ids.add("flaky-" + i);
+            assertThat(browser.get("/api/debug/throw?msg=flaky", "X-Request-ID", "flaky-" + i).statusCode()).isEqualTo(500);
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(delivered().stream()
+                .filter(e -> "$exception".equals(e.getString("event"))).map(e -> prop(e, "request_id"))
+                .filter(ids::contains)).containsExactlyInAnyOrderElementsOf(ids));
+    }
+
+    private static List<JsonObject> delivered() {
+        List<JsonObject> all = new java.util.ArrayList<>(deliveredBeforeOutage);
+        all.addAll(posthog.delivered());
+        return all;
+    }
+
     private JsonObject awaitEvent(String name, Predicate<JsonObject> matching) {
-        return Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> posthog.delivered().stream()
+        return Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> delivered().stream()
                 .filter(e -> name.equals(e.getString("event")) && matching.test(e)).findFirst().orElse(null),
                 java.util.Objects::nonNull);
     }
