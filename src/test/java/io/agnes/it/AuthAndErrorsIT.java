@@ -29,12 +29,23 @@ class AuthAndErrorsIT {
     static final String ADMIN_PASSWORD = "correct horse battery";
     static final String SCHEDULER_SECRET = "s3cret-s3cret-s3cret-s3cret-s3cret-42";
 
+    /** Where PostHog events would go if the integration were on; without POSTHOG_API_KEY it must hear nothing. */
+    static io.agnes.testing.FakePostHog posthog;
+
     @ArquillianResource
     URL url;
 
+    @org.junit.jupiter.api.AfterAll
+    static void noEventWasEverSent() {
+        assertThat(posthog.requests()).as("PostHog is off: nothing is sent").isEmpty();
+        posthog.close();
+    }
+
     @Deployment(testable = false)
     static WebArchive deployment() {
+        posthog = io.agnes.testing.FakePostHog.start();
         return AgnesDeployment.agnes()
+                .setting("POSTHOG_HOST", posthog.url())
                 .setting("AGNES_ADMIN_EMAIL", ADMIN)
                 .setting("AGNES_ADMIN_PASSWORD", ADMIN_PASSWORD)
                 .setting("AGNES_SCHEDULER_SECRET", SCHEDULER_SECRET)
