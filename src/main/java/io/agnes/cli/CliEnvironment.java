@@ -15,6 +15,8 @@ import java.util.function.Function;
  *
  * <h2>Configuration</h2>
  * <ul>
+ *   <li>{@code POSTHOG_API_KEY} (and the other {@code POSTHOG_*} variables of the server): report failures to
+ *       PostHog, see {@link PostHogFailureReporter}; unset = no reporting.</li>
  *   <li>{@code AGNES_SERVER}, {@code AGNES_TOKEN}: override the server and token saved by {@code da login}.</li>
  *   <li>{@code AGNES_CLI_CONFIG_DIR}: the configuration directory; default {@code $XDG_CONFIG_HOME/agnes},
  *       else {@code ~/.config/agnes}.</li>
@@ -32,15 +34,19 @@ record CliEnvironment(Function<String, String> variables, Path home, PrintWriter
     static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
 
     static CliEnvironment system() {
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, System.err.charset()), true);
         return new CliEnvironment(System::getenv, Path.of(System.getProperty("user.home")),
-                new PrintWriter(new OutputStreamWriter(System.out, System.out.charset()), true),
-                new PrintWriter(new OutputStreamWriter(System.err, System.err.charset()), true),
-                CliFailureReporter.NONE, DEFAULT_POLL_INTERVAL);
+                new PrintWriter(new OutputStreamWriter(System.out, System.out.charset()), true), err,
+                CliFailureReporter.forEnvironment(System::getenv, err), DEFAULT_POLL_INTERVAL);
     }
 
-    /** For tests: the given variables only, nothing inherited from the test JVM's environment. */
+    /**
+     * For tests: the given variables only, nothing inherited from the test JVM's environment; the reporter is
+     * chosen from them as in {@link #system()}.
+     */
     static CliEnvironment of(Map<String, String> variables, Path home, PrintWriter out, PrintWriter err) {
-        return new CliEnvironment(variables::get, home, out, err, CliFailureReporter.NONE, Duration.ofMillis(10));
+        return new CliEnvironment(variables::get, home, out, err, CliFailureReporter.forEnvironment(variables::get, err),
+                Duration.ofMillis(10));
     }
 
     CliEnvironment withReporter(CliFailureReporter newReporter) {

@@ -117,8 +117,8 @@ public final class Da implements Runnable {
         try {
             environment.reporter().report(new CliFailure(command, ArgvRedactor.forReport(argv), kind, error));
             environment.reporter().flush();
-        } catch (RuntimeException ignored) {
-            // the original error is what matters; it has been shown already
+        } catch (RuntimeException | LinkageError ignored) {
+            // the original error is what matters; it has been shown already (LinkageError: a jar missing a class)
         }
     }
 

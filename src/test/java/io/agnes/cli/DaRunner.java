@@ -14,7 +14,8 @@ final class DaRunner {
 
     final Map<String, String> variables = new HashMap<>();
     final Path home;
-    CliFailureReporter reporter = CliFailureReporter.NONE;
+    /** {@code null}: the one the environment's variables choose, as in the real CLI. */
+    CliFailureReporter reporter;
 
     DaRunner(Path home) {
         this.home = home;
@@ -36,8 +37,10 @@ final class DaRunner {
     Outcome run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CliEnvironment environment = CliEnvironment.of(variables, home, new PrintWriter(out, true), new PrintWriter(err, true))
-                .withReporter(reporter);
+        CliEnvironment environment = CliEnvironment.of(variables, home, new PrintWriter(out, true), new PrintWriter(err, true));
+        if (reporter != null) {
+            environment = environment.withReporter(reporter);
+        }
         int code = Da.run(environment, args);
         return new Outcome(code, out.toString(), err.toString());
     }

@@ -3,13 +3,17 @@ package io.agnes.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.agnes.testing.FakePostHog;
+import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,6 +107,41 @@ class LauncherTest {
         assertThat(result.out()).startsWith("da ").contains("Java 2");
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).startsWith("Usage: da").contains("login", "status", "sources", "tables", "sync", "query", "ask");
+    }
+
+    /**
+     * The real jar, not the test classpath: it must carry every class error reporting needs, and the process must
+     * end promptly even when PostHog takes the event and never answers.
+     */
+    @Test
+    void aFailureReportedToAPostHogThatNeverAnswersStillEndsTheProcessPromptly() throws Exception {
+        assumeThat(JAR).exists();
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            assumeThat(jar.getEntry("io/agnes/cli/PostHogFailureReporter.class"))
+                    .as("target/da.jar was built before error reporting existed; run mvn package").isNotNull();
+        }
+        String server = "http://127.0.0.1:" + FakePostHog.unusedPort();
+        try (FakePostHog posthog = FakePostHog.start()) {
+            posthog.otherwise(FakePostHog.Reply.HANG);
+
+            long started = System.nanoTime();
+            Result result = launch(Map.of("JAVA_HOME", System.getProperty("java.home"), "AGNES_SERVER", server,
+                    "AGNES_TOKEN", FakeAgnesServer.TOKEN, "POSTHOG_API_KEY", "phc_launcherTestKey", "POSTHOG_HOST", posthog.url()),
+                    "status");
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+
+            assertThat(result.exitCode()).isEqualTo(1);
+            // nothing of PostHog on the terminal: no start line, no retry warning, no stack trace
+            assertThat(result.err()).isEqualTo("Error: Cannot connect to " + server + " (connection refused)\n"
+                    + "Is the server running at " + server + "? Check `da login` (or AGNES_SERVER).\n");
+            assertThat(took).as("JVM start + at most ~2.5 s for PostHog").isLessThan(Duration.ofSeconds(6));
+            assertThat(posthog.requests()).first().satisfies(request -> {
+                JsonObject properties = request.events().getFirst().getJsonObject("properties");
+                assertThat(properties.getString("component")).isEqualTo("cli");
+                assertThat(properties.getString("command")).isEqualTo("status");
+                assertThat(properties.getString("error_kind")).isEqualTo("transport");
+            });
+        }
     }
 
     @Test
