@@ -3,7 +3,8 @@
 <h1>Query the data</h1>
 <c:if test="${noData}"><p class="alert info" id="query-no-data">No data yet — an admin can run a sync.</p></c:if>
 
-<section class="card query-card">
+<c:if test="${askEnabled}">
+<section class="card query-card" id="ask-section">
   <h2>Ask a question</h2>
   <form id="ask-form" class="query-form" autocomplete="off">
     <fieldset<c:if test="${!llmConfigured}"> disabled</c:if>>
@@ -19,6 +20,7 @@
     </c:if>
   </form>
 </section>
+</c:if>
 
 <section class="card query-card">
   <h2>SQL</h2>

@@ -10,6 +10,7 @@ import jakarta.inject.Inject;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.WeakHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -18,6 +19,10 @@ import java.util.logging.Logger;
  * The one facade of the PostHog integration. OFF unless {@code POSTHOG_API_KEY} holds a project key: then no
  * client, no thread, no socket exist and every call returns at once. ON: events are built here and handed to
  * {@link PostHogClient}, whose queue never blocks the caller. Nothing here ever throws into the caller.
+ *
+ * <p>Feature flags ({@link #isFeatureEnabled}, {@link #variant}, {@link #payload}) answer the caller's default
+ * whenever PostHog cannot say within {@code POSTHOG_FLAGS_TIMEOUT}; see {@link FeatureFlags} and
+ * {@code docs/observability.md}, "Feature flags".
  */
 @ApplicationScoped
 public class PostHog {
@@ -29,6 +34,7 @@ public class PostHog {
 
     private volatile PostHogSettings config;
     private volatile PostHogClient client = PostHogClient.off();
+    private volatile FeatureFlags flags = FeatureFlags.off();
     private volatile CommonProperties common;
     private final SeenThrowables seen = new SeenThrowables();
     /** LLM trace ids of exceptions that left an LLM call; weak, so nothing is pinned. */
@@ -57,6 +63,7 @@ public class PostHog {
         if (resolved.enabled()) {
             try {
                 client = PostHogClient.start(resolved, PostHog::shrink); // logs the start-up summary
+                flags = FeatureFlags.start(resolved);
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "The PostHog integration could not start and stays off; Agnes is unaffected", e);
             }
@@ -66,6 +73,35 @@ public class PostHog {
 
     public boolean enabled() {
         return config().enabled() && client.isEnabled();
+    }
+
+    /**
+     * Whether the feature flag {@code key} is on for {@code distinctId}: PostHog's answer, or {@code defaultValue}
+     * when the integration is off, the flag is unknown, or PostHog does not answer within
+     * {@code POSTHOG_FLAGS_TIMEOUT}. Never throws, never waits longer than that bound.
+     *
+     * @param distinctId whom to evaluate the flag for, the same id the events of that user carry (see
+     *                   {@link RequestEvents#distinctId()}); blank → {@code defaultValue}
+     */
+    public boolean isFeatureEnabled(String key, String distinctId, boolean defaultValue) {
+        return lookupFlag(key, distinctId).map(FlagResult::enabled).orElse(defaultValue);
+    }
+
+    /** The variant of the multivariate flag {@code key} for {@code distinctId}; empty when off, unknown or not a variant. */
+    public Optional<String> variant(String key, String distinctId) {
+        return lookupFlag(key, distinctId).map(FlagResult::variant);
+    }
+
+    /** The payload (JSON text) of the flag {@code key} for {@code distinctId} while it is on; else empty. */
+    public Optional<String> payload(String key, String distinctId) {
+        return lookupFlag(key, distinctId).map(FlagResult::payload);
+    }
+
+    private Optional<FlagResult> lookupFlag(String key, String distinctId) {
+        if (!enabled()) {
+            return Optional.empty();
+        }
+        return flags.lookup(key, distinctId);
     }
 
     /** Delivery counters for operators. */
@@ -136,6 +172,8 @@ public class PostHog {
 
     @PreDestroy
     void stop() {
+        flags.stop();
+        flags = FeatureFlags.off();
         client.stop();
         client = PostHogClient.off();
     }

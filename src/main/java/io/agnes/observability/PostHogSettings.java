@@ -25,6 +25,10 @@ import java.util.logging.Logger;
  * {@code release}: {@code AGNES_VERSION}, else {@code RELEASE_CHANNEL}, else absent.</li>
  * <li>Delivery: {@code POSTHOG_QUEUE_SIZE} (10000), {@code POSTHOG_BATCH_SIZE} (100), {@code POSTHOG_FLUSH_INTERVAL}
  * (2s), {@code POSTHOG_SHUTDOWN_TIMEOUT} (5s), {@code POSTHOG_REQUEST_TIMEOUT} (10s).</li>
+ * <li>Feature flags: {@code POSTHOG_FLAGS_TIMEOUT} (300ms, above zero), {@code POSTHOG_FLAGS_CACHE_TTL} (30s; 0 = no
+ * cache), {@code POSTHOG_FLAGS_SECRET_KEY} (empty; a project secret key {@code phs_…} or a legacy personal key
+ * {@code phx_…} turns local evaluation on; a project key {@code phc_…} there is refused with a warning). The
+ * secret is held as a {@link SecretKey}, which never prints itself.</li>
  * </ul>
  * An unusable value logs one warning naming it and the default used instead; nothing here ever fails.
  *
@@ -34,6 +38,9 @@ import java.util.logging.Logger;
  * @param release             the release label, absent when none is configured
  * @param flushInterval       the longest an event waits for its batch to fill; zero = send at once
  * @param shutdownTimeout     how long {@code stop()} may take to deliver what is queued; zero = drop it
+ * @param flagsTimeout        the longest a feature-flag check waits for PostHog (above zero)
+ * @param flagsCacheTtl       how long a distinct id's flag answers from PostHog are reused; zero = not at all
+ * @param flagsSecretKey      the key for local flag evaluation; {@link SecretKey#NONE} when not configured
  * @param offReason           why the integration is off ({@code null} when on)
  */
 public record PostHogSettings(
@@ -52,6 +59,9 @@ public record PostHogSettings(
         Duration flushInterval,
         Duration shutdownTimeout,
         Duration requestTimeout,
+        Duration flagsTimeout,
+        Duration flagsCacheTtl,
+        SecretKey flagsSecretKey,
         String offReason) {
 
     public static final String DEFAULT_HOST = "https://eu.i.posthog.com";
@@ -97,6 +107,9 @@ public record PostHogSettings(
                 settings.duration(Setting.POSTHOG_FLUSH_INTERVAL),
                 settings.duration(Setting.POSTHOG_SHUTDOWN_TIMEOUT),
                 positiveDuration(settings, Setting.POSTHOG_REQUEST_TIMEOUT),
+                positiveDuration(settings, Setting.POSTHOG_FLAGS_TIMEOUT),
+                settings.duration(Setting.POSTHOG_FLAGS_CACHE_TTL),
+                flagsSecretKey(settings),
                 offReason);
     }
 
@@ -108,7 +121,9 @@ public record PostHogSettings(
                 + ", identify=" + identifyMode.configValue()
                 + ", replay=" + (replay ? "on" : "off")
                 + ", llm payloads=" + (llmPayloads ? "on (max " + llmPayloadMaxChars + " chars)" : "off")
-                + ", queue=" + queueSize + ", batch=" + batchSize;
+                + ", queue=" + queueSize + ", batch=" + batchSize
+                + ", flags=" + (flagsSecretKey.isPresent() ? "local, else remote" : "remote")
+                + " (timeout " + flagsTimeout.toMillis() + " ms, cache " + flagsCacheTtl.toSeconds() + " s)";
     }
 
     /** Never prints the key: logs and error messages may show a settings object. */
@@ -147,6 +162,18 @@ public record PostHogSettings(
             return IdentifyMode.EMAIL;
         }
         return mode.get();
+    }
+
+    private static SecretKey flagsSecretKey(Settings settings) {
+        String value = settings.string(Setting.POSTHOG_FLAGS_SECRET_KEY);
+        if (value.startsWith("phc_")) {
+            // not warnOnce: that names the value, and nothing typed into this setting is ever logged
+            LOG.warning("POSTHOG_FLAGS_SECRET_KEY holds a project API key (it starts with phc_), not a secret key; "
+                    + "feature flags are evaluated by PostHog instead of locally. For local evaluation set it to the "
+                    + "project's secret API key (phs_..., PostHog: project settings) or leave it empty.");
+            return SecretKey.NONE;
+        }
+        return SecretKey.of(value);
     }
 
     private static Duration positiveDuration(Settings settings, Setting setting) {

@@ -42,6 +42,16 @@ public class RequestEvents {
         return of(currentRequest, currentUser.get());
     }
 
+    /**
+     * The distinct id of this thread's events now: for a signed-in user in the identify modes {@code id},
+     * {@code email} and {@code full} the user's id; otherwise as {@link EventIdentity#forRequest} decides
+     * ({@code system} outside a request). Feature flags are evaluated for this id, so PostHog ties a flag's
+     * value to the same person as the events.
+     */
+    public String distinctId() {
+        return current().identity().distinctId();
+    }
+
     /** The origin of an event raised while serving {@code request} for {@code user}. */
     public Origin of(HttpServletRequest request, Optional<AuthenticatedUser> user) {
         if (user.isPresent() && user.get().via() == AuthenticatedUser.Via.SCHEDULER_SECRET) {

@@ -34,9 +34,13 @@ public class QueryController {
     @Inject
     Catalog catalog;
 
+    @Inject
+    AskFlag askFlag;
+
     @GET
     public String page() {
         models.put("maxRows", queryRunner.maxRows());
+        models.put("askEnabled", askFlag.enabled()); // the feature flag ask-llm hides the ask form
         boolean llmOn = llm.configured();
         models.put("llmConfigured", llmOn);
         if (!llmOn) {

@@ -25,6 +25,9 @@ public class QueryResource {
     @Inject
     Questions questions;
 
+    @Inject
+    AskFlag askFlag;
+
     public record QueryRequest(String sql, Integer limit) {
     }
 
@@ -43,6 +46,7 @@ public class QueryResource {
     @POST
     @Path("ask")
     public Response ask(AskRequest request) {
+        askFlag.require(); // 403 while the feature flag ask-llm is off for this user
         if (request == null || request.question() == null) {
             throw new BadRequestException("Send {\"question\": \"...\"}.");
         }

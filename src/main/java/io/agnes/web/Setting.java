@@ -50,7 +50,10 @@ public enum Setting {
     POSTHOG_BATCH_SIZE("100", "Most events sent to PostHog in one request."),
     POSTHOG_FLUSH_INTERVAL("2s", "Longest an event waits for its batch to fill before it is sent (e.g. 500ms, 2s); 0 = send at once."),
     POSTHOG_SHUTDOWN_TIMEOUT("5s", "How long stopping Agnes may take to deliver the events still queued; what is left then is dropped (counted)."),
-    POSTHOG_REQUEST_TIMEOUT("10s", "Time limit of one request to PostHog (connect and answer); a timed-out request is retried.");
+    POSTHOG_REQUEST_TIMEOUT("10s", "Time limit of one request to PostHog (connect and answer); a timed-out request is retried."),
+    POSTHOG_FLAGS_TIMEOUT("300ms", "Longest a feature-flag check waits for PostHog; later, the flag's default is used. Must be above zero."),
+    POSTHOG_FLAGS_CACHE_TTL("30s", "How long a user's feature-flag answers from PostHog are reused before asking again; 0 = ask every time."),
+    POSTHOG_FLAGS_SECRET_KEY("", "PostHog project SECRET key (phs_...; a legacy personal key phx_... works too) for evaluating feature flags locally; empty = ask PostHog for every user. Never logged or sent to a browser.");
 
     private final String defaultValue;
     private final String meaning;

@@ -68,6 +68,8 @@ class ObservabilityIT {
                 .setting("POSTHOG_LLM_PAYLOADS", "1")
                 .setting("POSTHOG_FLUSH_INTERVAL", "200ms")
                 .setting("POSTHOG_REQUEST_TIMEOUT", "2s")
+                // every flag check asks the fake, so a test can change a flag and see it at once
+                .setting("POSTHOG_FLAGS_CACHE_TTL", "0")
                 .setting("DEBUG", "1")
                 .setting("AGNES_ADMIN_EMAIL", ADMIN)
                 .setting("AGNES_ADMIN_PASSWORD", PASSWORD)
@@ -209,6 +211,21 @@ class ObservabilityIT {
         Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(delivered().stream()
                 .filter(e -> "$exception".equals(e.getString("event"))).map(e -> prop(e, "request_id"))
                 .filter(ids::contains)).containsExactlyInAnyOrderElementsOf(ids));
+    }
+
+    @Test
+    void aFeatureFlagTurnsAskingOffForAUserAndSqlStillWorks() {
+        WebClient browser = signedIn();
+        posthog.flags("{\"ask-llm\":{\"key\":\"ask-llm\",\"enabled\":false}}");
+        try {
+            HttpResponse<String> asked = browser.postJson("/api/ask", "{\"question\":\"How many items?\"}");
+            assertThat(asked.statusCode()).isEqualTo(403);
+            assertThat(object(asked.body()).getString("detail")).contains("ask-llm");
+            assertThat(browser.get("/query").body()).doesNotContain("id=\"ask-form\"");
+            assertThat(browser.postJson("/api/query", "{\"sql\":\"SELECT 1 AS one\"}").statusCode()).isEqualTo(200);
+        } finally {
+            posthog.flags("{}");
+        }
     }
 
     private static List<JsonObject> delivered() {

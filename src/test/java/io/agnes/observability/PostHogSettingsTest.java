@@ -245,4 +245,26 @@ class PostHogSettingsTest {
                 .contains("identify=id").contains("replay=off").contains("llm payloads=on (max 30000 chars)")
                 .doesNotContain("phc_abc").doesNotContain("\n");
     }
+
+    @Test
+    void featureFlagSettingsHaveShortDefaultsAndRefuseUnusableValues() {
+        env.put("POSTHOG_API_KEY", "phc_abc");
+        PostHogSettings defaults = resolve();
+        assertThat(defaults.flagsTimeout()).isEqualTo(Duration.ofMillis(300));
+        assertThat(defaults.flagsCacheTtl()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(defaults.flagsSecretKey().isPresent()).isFalse();
+        assertThat(defaults.summary()).contains("flags=remote (timeout 300 ms, cache 30 s)");
+
+        env.putAll(Map.of("POSTHOG_FLAGS_TIMEOUT", "0", "POSTHOG_FLAGS_CACHE_TTL", "a while",
+                "POSTHOG_FLAGS_SECRET_KEY", "  phs_secret123  "));
+        PostHogSettings resolved = resolve();
+
+        assertThat(resolved.flagsTimeout()).isEqualTo(Duration.ofMillis(300));
+        assertThat(resolved.flagsCacheTtl()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(resolved.flagsSecretKey().reveal()).isEqualTo("phs_secret123");
+        assertThat(String.join("\n", logs.lines())).contains("POSTHOG_FLAGS_TIMEOUT=\"0\"; using 300ms")
+                .contains("POSTHOG_FLAGS_CACHE_TTL=\"a while\"; using 30s").doesNotContain("phs_secret123");
+        env.put("POSTHOG_FLAGS_CACHE_TTL", "0");
+        assertThat(resolve().flagsCacheTtl()).as("0 = no cache").isZero();
+    }
 }

@@ -78,6 +78,8 @@ public final class FakePostHog implements AutoCloseable {
     private final List<JsonObject> delivered = new CopyOnWriteArrayList<>();
     private final AtomicInteger hanging = new AtomicInteger();
     private volatile Reply otherwise = Reply.OK;
+    private final List<String> flagsBodies = new CopyOnWriteArrayList<>();
+    private volatile String flagsAnswer = "{\"flags\":{},\"errorsWhileComputingFlags\":false}";
 
     private FakePostHog(int port) {
         try {
@@ -145,7 +147,26 @@ public final class FakePostHog implements AutoCloseable {
         return hanging.get();
     }
 
+    /**
+     * {@code POST /flags/} (server-side feature flags) answers {@code {"flags": <flagsObject>}} from now on (default:
+     * no flags, so every flag check gets its default). Flag requests are not batches: they are kept apart from
+     * {@link #requests()}, in {@link #flagsBodies()}.
+     */
+    public FakePostHog flags(String flagsObject) {
+        flagsAnswer = "{\"flags\":" + flagsObject + ",\"errorsWhileComputingFlags\":false}";
+        return this;
+    }
+
+    /** The bodies of the {@code /flags/} requests received, in order. */
+    public List<String> flagsBodies() {
+        return List.copyOf(flagsBodies);
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        if (exchange.getRequestURI().getPath().startsWith("/flags")) {
+            answerFlags(exchange);
+            return;
+        }
         try (exchange) {
             byte[] raw = exchange.getRequestBody().readAllBytes();
             boolean gzip = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"));
@@ -183,6 +204,18 @@ public final class FakePostHog implements AutoCloseable {
                     .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(reply.status(), answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        }
+    }
+
+    private void answerFlags(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            flagsBodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            byte[] answer = flagsAnswer.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(answer);
             }
