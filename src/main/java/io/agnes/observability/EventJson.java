@@ -17,6 +17,11 @@ import java.util.Map;
  * surrogates (which have no UTF-8 form; escaped they stay valid JSON text). Characters outside the BMP are
  * written as themselves (four bytes in UTF-8). Non-finite doubles (NaN, infinities) have no JSON form and are
  * written as {@code null}.
+ *
+ * <p>{@link #writeForScript} additionally writes {@code <}, {@code >} and {@code &} as JSON unicode escapes
+ * (backslash, {@code u003c} and so on), so the text can sit inside an HTML {@code <script>} element: no
+ * {@code </script>}, {@code <!--} or {@code ]]>} can appear in it, and it still parses as the same JSON (and as a
+ * JavaScript expression). Event bodies do not need this and keep the shorter form.
  */
 public final class EventJson {
 
@@ -35,12 +40,23 @@ public final class EventJson {
     }
 
     /**
+     * {@code value} as JSON text that is safe inside an HTML {@code <script>} element (see the class comment).
+     *
+     * @throws IllegalArgumentException when the value nests deeper than {@value #MAX_DEPTH} levels (a cycle)
+     */
+    public static String writeForScript(Object value) {
+        StringBuilder out = new StringBuilder(256);
+        write(value, out, 0, true);
+        return out.toString();
+    }
+
+    /**
      * Appends {@code value} as JSON to {@code out}.
      *
      * @throws IllegalArgumentException when the value nests deeper than {@value #MAX_DEPTH} levels (a cycle)
      */
     public static void write(Object value, StringBuilder out) {
-        write(value, out, 0);
+        write(value, out, 0, false);
     }
 
     /** How many bytes {@code value} takes as UTF-8 JSON: the size PostHog measures. */
@@ -85,7 +101,7 @@ public final class EventJson {
             }
             writeString(key, out);
             out.append(':');
-            write(property.getValue(), out, 1);
+            write(property.getValue(), out, 1, false);
             out.append(',');
         }
         out.append("\"$lib\":\"").append(CommonProperties.LIB).append("\",\"$lib_version\":");
@@ -110,13 +126,13 @@ public final class EventJson {
         return out.toString();
     }
 
-    private static void write(Object value, StringBuilder out, int depth) {
+    private static void write(Object value, StringBuilder out, int depth, boolean forScript) {
         if (depth > MAX_DEPTH) {
             throw new IllegalArgumentException("JSON nested deeper than " + MAX_DEPTH + " levels (a cycle?)");
         }
         switch (value) {
             case null -> out.append("null");
-            case String s -> writeString(s, out);
+            case String s -> writeString(s, out, forScript);
             case Boolean b -> out.append(b.booleanValue());
             case Double d -> writeFloating(d, out);
             case Float f -> writeFloating(f.doubleValue(), out);
@@ -131,9 +147,9 @@ public final class EventJson {
                         out.append(',');
                     }
                     first = false;
-                    writeString(String.valueOf(entry.getKey()), out);
+                    writeString(String.valueOf(entry.getKey()), out, forScript);
                     out.append(':');
-                    write(entry.getValue(), out, depth + 1);
+                    write(entry.getValue(), out, depth + 1, forScript);
                 }
                 out.append('}');
             }
@@ -145,7 +161,7 @@ public final class EventJson {
                         out.append(',');
                     }
                     first = false;
-                    write(item, out, depth + 1);
+                    write(item, out, depth + 1, forScript);
                 }
                 out.append(']');
             }
@@ -156,11 +172,11 @@ public final class EventJson {
                         if (i > 0) {
                             out.append(',');
                         }
-                        write(Array.get(value, i), out, depth + 1);
+                        write(Array.get(value, i), out, depth + 1, forScript);
                     }
                     out.append(']');
                 } else {
-                    writeString(value.toString(), out);
+                    writeString(value.toString(), out, forScript);
                 }
             }
         }
@@ -176,6 +192,10 @@ public final class EventJson {
     }
 
     private static void writeString(String s, StringBuilder out) {
+        writeString(s, out, false);
+    }
+
+    private static void writeString(String s, StringBuilder out, boolean forScript) {
         out.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -187,6 +207,13 @@ public final class EventJson {
                 case '\t' -> out.append("\\t");
                 case '\b' -> out.append("\\b");
                 case '\f' -> out.append("\\f");
+                case '<', '>', '&' -> {
+                    if (forScript) {
+                        unicodeEscape(c, out);
+                    } else {
+                        out.append(c);
+                    }
+                }
                 default -> {
                     if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
                         unicodeEscape(c, out);

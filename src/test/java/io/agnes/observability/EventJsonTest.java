@@ -35,6 +35,19 @@ class EventJsonTest {
     }
 
     @Test
+    void forAScriptTagsAndAmpersandsAreEscapedAndTheValueIsUnchanged() {
+        Map<String, Object> value = Map.of("k</script>", "</script><!--&-->");
+
+        String json = EventJson.writeForScript(value);
+
+        assertThat(json).isEqualTo("{\"k\\u003c/script\\u003e\":\"\\u003c/script\\u003e\\u003c!--\\u0026--\\u003e\"}");
+        assertThat(Json.createReader(new StringReader(json)).readObject()).isEqualTo(
+                Json.createReader(new StringReader(EventJson.write(value))).readObject());
+        // event bodies keep the short form
+        assertThat(EventJson.write("<&>")).isEqualTo("\"<&>\"");
+    }
+
+    @Test
     void charactersOutsideTheBmpAreWrittenAsThemselvesAndCountFourBytes() {
         String json = EventJson.write("\uD83D\uDE00");
 

@@ -1,0 +1,93 @@
+package io.agnes.observability;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The Content-Security-Policy sources the PostHog snippet needs, for when Agnes sends a CSP: exactly PostHog's
+ * hosts, nothing broader. The inline snippet itself is allowed by the response's nonce ({@link SnippetContext#nonce}),
+ * which the caller adds to {@code script-src}.
+ *
+ * <ul>
+ * <li>{@code script-src}: the assets origin ({@code array.js} through the stub, and the remote config script
+ * {@code /array/<key>/config.js}), and {@code asset_host} when set (every {@code /static/} script: replay recorder,
+ * exception autocapture, tracing headers).</li>
+ * <li>{@code connect-src}: the API origin (events {@code /e/}, replays {@code /s/}, flags {@code /flags/}), the
+ * assets origin (remote config as JSON), and {@code ui_host} when set (the PostHog toolbar talks to it).</li>
+ * </ul>
+ * The assets origin is the API origin with {@code .i.posthog.com} turned into {@code -assets.i.posthog.com}, as
+ * posthog-js does; for any other (custom or proxied) API host it is the API host itself. A path-only API host
+ * (a same-origin proxy such as {@code /ingest}) is {@code 'self'}.
+ *
+ * @param scriptSrc  sources for {@code script-src}, in a stable order, without duplicates
+ * @param connectSrc sources for {@code connect-src}, in a stable order, without duplicates
+ */
+public record PostHogCsp(List<String> scriptSrc, List<String> connectSrc) {
+
+    public PostHogCsp {
+        scriptSrc = List.copyOf(scriptSrc);
+        connectSrc = List.copyOf(connectSrc);
+    }
+
+    /**
+     * The sources for the given posthog-js hosts.
+     *
+     * @param apiHost   {@code api_host} (an http(s) URL, or a path on Agnes' own origin)
+     * @param assetHost {@code asset_host}, or {@code null}
+     * @param uiHost    {@code ui_host}, or {@code null}
+     * @throws IllegalArgumentException when a host is neither an http(s) URL nor (the API host) a path
+     */
+    public static PostHogCsp sources(String apiHost, String assetHost, String uiHost) {
+        String api = origin("apiHost", apiHost, true);
+        String assets = api.equals("'self'") ? api : assetsOrigin(api);
+        Set<String> script = new LinkedHashSet<>();
+        script.add(assets);
+        if (assetHost != null && !assetHost.isBlank()) {
+            script.add(origin("assetHost", assetHost, false));
+        }
+        Set<String> connect = new LinkedHashSet<>();
+        connect.add(api);
+        connect.add(assets);
+        if (uiHost != null && !uiHost.isBlank()) {
+            connect.add(origin("uiHost", uiHost, false));
+        }
+        return new PostHogCsp(List.copyOf(script), List.copyOf(connect));
+    }
+
+    /** For a settings-only setup: {@code POSTHOG_HOST} as the API host, no asset or UI host. */
+    public static PostHogCsp sources(PostHogSettings settings) {
+        return sources(settings.host(), null, null);
+    }
+
+    private static String assetsOrigin(String apiOrigin) {
+        return apiOrigin.endsWith(".i.posthog.com") && !apiOrigin.contains("-assets.")
+                ? apiOrigin.substring(0, apiOrigin.length() - ".i.posthog.com".length()) + "-assets.i.posthog.com"
+                : apiOrigin;
+    }
+
+    /** {@code scheme://host[:port]} in lower case, as CSP host sources are written; a path is {@code 'self'}. */
+    private static String origin(String name, String value, boolean pathAllowed) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        String trimmed = value.trim();
+        if (pathAllowed && trimmed.startsWith("/") && !trimmed.startsWith("//")) {
+            return "'self'";
+        }
+        try {
+            URI uri = new URI(trimmed);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+            }
+        } catch (URISyntaxException e) {
+            // falls through
+        }
+        throw new IllegalArgumentException(name + " '" + value + "' is not an http(s) URL"
+                + (pathAllowed ? " or a path on Agnes' own origin" : ""));
+    }
+}

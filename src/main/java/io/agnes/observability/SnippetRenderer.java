@@ -1,0 +1,208 @@
+package io.agnes.observability;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Renders the PostHog browser snippet of one response: a single {@code <script>} element, ready to be inserted into
+ * the page's {@code <head>} (see {@code docs/observability.md}, "Browser: the snippet").
+ *
+ * <p>What it contains, in order:
+ * <ol>
+ * <li>A guard: when the page already has a posthog-js (the stub of an earlier copy, or a loaded instance) the
+ * script does nothing, so a second copy never initialises twice or adds its listeners twice.</li>
+ * <li>PostHog's official stub loader ({@link #STUB}): a queue standing in for posthog-js and an async
+ * {@code array.js} load.</li>
+ * <li>{@code posthog.init(key, config)}. The config is written by {@link EventJson#writeForScript}, so every
+ * embedded value is escaped for a script context; the {@code loaded} callback is code, appended to it.</li>
+ * <li>{@code error} and {@code unhandledrejection} listeners that forward to {@code posthog.captureException}
+ * until posthog-js's own exception autocapture is installed, never throwing.</li>
+ * </ol>
+ *
+ * <p>Identity is {@link EventIdentity#forRequest}'s, so the browser and the backend name the same person: a
+ * signed-in user in a mode that sends the id is bootstrapped and identified with the backend's distinct id and the
+ * super-properties {@code user_id}, {@code user_email}, {@code user_name} that {@link IdentifyMode} allows; everyone
+ * else (anonymous visitors, and everybody in mode {@code none}) is neither bootstrapped nor identified and carries
+ * no user super-property.
+ *
+ * <p>Stateless and thread-safe; rendering the same context gives the same text.
+ */
+public final class SnippetRenderer {
+
+    /**
+     * posthog-js {@code defaults}: the newest behaviour bundle documented in posthog-js's own config reference when
+     * this was written (it also turns on URL-fragment stripping, {@code disable_capture_url_hashes}). Later dates
+     * known to posthog-js 1.449 ({@code 2026-08-30} adds JSON-LD capture to replays) are not taken blindly: a new
+     * date can widen what is captured, so moving it is a reviewed change. Options set explicitly in the config win.
+     */
+    public static final String DEFAULTS = "2026-06-25";
+
+    /** Text inside these elements is masked in session replays; the operator's selector is appended. */
+    public static final String MASK_TEXT_SELECTOR = "[data-sensitive], .data-cell, .query-result, .sql-output, code, pre";
+
+    /**
+     * The posthog-js stub loader exactly as PostHog's web installation docs publish it (2026), with two changes:
+     * {@code array.js} comes from {@code asset_host} when one is set (as every other {@code /static/} script does),
+     * and the loop test {@code n<o.length} is written {@code o.length>n} so the script body contains no {@code <}
+     * at all — the invariant that makes an HTML breakout impossible, checked by the tests. {@code d} is the
+     * document, passed by the wrapper.
+     */
+    static final String STUB = "!function(t,e){var o,n,p,r;e.__SV||(window.posthog && window.posthog.__loaded)||"
+            + "(window.posthog=e,e._i=[],e.init=function(i,s,a){function g(t,e){var o=e.split(\".\");2==o.length&&"
+            + "(t=t[o[0]],e=o[1]),t[e]=function(){t.push([e].concat(Array.prototype.slice.call(arguments,0)))}}"
+            + "p||((p=t.createElement(\"script\")).type=\"text/javascript\",p.crossOrigin=\"anonymous\",p.async=!0,"
+            + "p.src=(s.asset_host||s.api_host.replace(\".i.posthog.com\",\"-assets.i.posthog.com\"))+\"/static/array.js\","
+            + "p.onerror=function(){p=null},(r=t.getElementsByTagName(\"script\")[0]).parentNode.insertBefore(p,r));"
+            + "var u=e;for(void 0!==a?u=e[a]=[]:a=\"posthog\",u.people=u.people||[],"
+            + "Object.defineProperty(u,\"toString\",{configurable:!0,enumerable:!0,writable:!0,value:function(t){"
+            + "var e=\"posthog\";return\"posthog\"!==a&&(e+=\".\"+a),t||(e+=\" (stub)\"),e}}),"
+            + "Object.defineProperty(u.people,\"toString\",{configurable:!0,enumerable:!0,writable:!0,value:function(){"
+            + "return u.toString(1)+\".people (stub)\"}}),o=\"" + String.join(" ", List.of(
+                    "init capture register register_once register_for_session unregister unregister_for_session",
+                    "getFeatureFlag getFeatureFlagResult isFeatureEnabled reloadFeatureFlags",
+                    "updateEarlyAccessFeatureEnrollment getEarlyAccessFeatures on onFeatureFlags onSessionId getSurveys",
+                    "getActiveMatchingSurveys renderSurvey canRenderSurvey getNextSurveyStep identify setPersonProperties",
+                    "group resetGroups setPersonPropertiesForFlags resetPersonPropertiesForFlags",
+                    "setGroupPropertiesForFlags resetGroupPropertiesForFlags reset get_distinct_id getGroups",
+                    "get_session_id get_session_replay_url alias set_config startSessionRecording stopSessionRecording",
+                    "sessionRecordingStarted captureException loadToolbar get_property getSessionProperty",
+                    "createPersonProfile opt_in_capturing opt_out_capturing has_opted_in_capturing",
+                    "has_opted_out_capturing clear_opt_in_out_capturing debug"))
+            + "\".split(\" \"),n=0;o.length>n;n++)g(u,o[n]);e._i.push([i,s,a])},e.__SV=1)}(d,window.posthog||[]);";
+
+    /**
+     * Forwards page errors to PostHog while posthog-js's own exception autocapture ({@code capture_exceptions}) is
+     * not installed yet: before posthog-js has loaded the call is queued by the stub and sent on load; once the
+     * exception-autocapture extension is present it wraps {@code window.onerror} itself, and forwarding here too
+     * would send every error twice. Nothing here may throw: a missing or broken posthog must not add an error.
+     */
+    static final String ERROR_LISTENERS = "function c(x){try{var p=w.posthog,e=w.__PosthogExtensions__;"
+            + "if(p&&p.captureException&&!(p.__loaded&&e&&e.errorWrappingFunctions))p.captureException(x)}catch(_){}}"
+            + "w.addEventListener(\"error\",function(v){c(v.error||new Error(v.message||\"Script error\"))});"
+            + "w.addEventListener(\"unhandledrejection\",function(v){"
+            + "c(v.reason!=null?v.reason:new Error(\"Unhandled promise rejection\"))});";
+
+    private static final List<String> USER_PROPERTIES = List.of(IdentifyMode.USER_ID, IdentifyMode.USER_EMAIL,
+            IdentifyMode.USER_NAME);
+
+    private SnippetRenderer() {
+    }
+
+    /** The complete {@code <script>…</script>} element for one response. */
+    public static String render(SnippetContext context) {
+        SnippetContext.User user = context.user();
+        EventIdentity identity = user == null ? EventIdentity.anonymous()
+                : EventIdentity.forRequest(context.identifyMode(), user.id(), user.email(), user.name(), null);
+
+        StringBuilder out = new StringBuilder(4096);
+        out.append("<script");
+        if (context.nonce() != null) {
+            out.append(" nonce=\"").append(context.nonce()).append('"');
+        }
+        out.append(">(function(w,d){if(w.posthog&&(w.posthog.__SV||w.posthog.__loaded))return;\n");
+        out.append(STUB).append('\n');
+        String config = EventJson.writeForScript(config(context, identity));
+        out.append("posthog.init(").append(EventJson.writeForScript(context.projectKey())).append(',')
+                .append(config, 0, config.length() - 1)
+                .append(",\"loaded\":").append(loaded(context, identity)).append("});\n");
+        out.append(ERROR_LISTENERS).append('\n');
+        out.append("})(window,document);</script>");
+        return out.toString();
+    }
+
+    /** The init options as data (everything but {@code loaded}); never empty, it always has {@code api_host}. */
+    private static Map<String, Object> config(SnippetContext context, EventIdentity identity) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("api_host", context.apiHost());
+        if (context.uiHost() != null) {
+            config.put("ui_host", context.uiHost());
+        }
+        if (context.assetHost() != null) {
+            config.put("asset_host", context.assetHost());
+        }
+        config.put("defaults", context.defaults());
+        config.put("person_profiles", "identified_only");
+        config.put("capture_pageview", true);
+        config.put("capture_pageleave", true);
+        config.put("autocapture", false);
+        config.put("capture_exceptions", true);
+        // from defaults 2026-01-30 on, visitors on localhost/127.0.0.1 would be flagged as internal/test users by
+        // setting a person property, i.e. creating a person profile for an anonymous visitor and in mode none;
+        // Agnes labels its deployments with the environment super-property instead
+        config.put("internal_or_test_user_hostname", null);
+        if (context.tracingHost() != null) {
+            config.put("tracing_headers", List.of(context.tracingHost()));
+        }
+        Map<String, Object> bootstrap = new LinkedHashMap<>();
+        if (identity.person()) {
+            bootstrap.put("distinctID", identity.distinctId());
+            bootstrap.put("isIdentifiedID", true);
+        }
+        if (!context.bootstrapFlags().isEmpty()) {
+            bootstrap.put("featureFlags", context.bootstrapFlags());
+        }
+        if (!bootstrap.isEmpty()) {
+            config.put("bootstrap", bootstrap);
+        }
+        if (context.replay()) {
+            Map<String, Object> recording = new LinkedHashMap<>();
+            recording.put("maskAllInputs", true);
+            recording.put("maskTextSelector", context.extraMaskSelector().isEmpty() ? MASK_TEXT_SELECTOR
+                    : MASK_TEXT_SELECTOR + ", " + context.extraMaskSelector());
+            recording.put("recordCrossOriginIframes", false);
+            config.put("session_recording", recording);
+        } else {
+            config.put("disable_session_recording", true);
+        }
+        return config;
+    }
+
+    /**
+     * The {@code loaded(ph)} callback: super-properties, then identify per mode. posthog-js persists
+     * super-properties and identity in the browser, so the callback also removes what the current configuration
+     * no longer allows: user properties registered under a more open mode or by the previous user, and (mode
+     * {@code none}) an identity from an earlier configuration; and a browser identified as another user is reset
+     * before the new user is identified, so the two are never merged.
+     */
+    private static String loaded(SnippetContext context, EventIdentity identity) {
+        StringBuilder js = new StringBuilder("function(ph){");
+        String distinctId = identity.person() ? EventJson.writeForScript(identity.distinctId()) : null;
+        if (identity.person()) {
+            js.append("if(ph.get_property(\"$user_state\")===\"identified\"&&ph.get_distinct_id()!==").append(distinctId)
+                    .append(")ph.reset();");
+        } else if (context.identifyMode() == IdentifyMode.NONE) {
+            js.append("if(ph.get_property(\"$user_state\")===\"identified\")ph.reset();");
+        }
+        for (String property : USER_PROPERTIES) {
+            if (!identity.userProperties().containsKey(property)) {
+                js.append("ph.unregister(\"").append(property).append("\");");
+            }
+        }
+        Map<String, Object> superProperties = new LinkedHashMap<>();
+        superProperties.put("environment", context.environment());
+        if (context.release() != null) {
+            superProperties.put("release", context.release());
+        }
+        for (String property : USER_PROPERTIES) {
+            if (identity.userProperties().containsKey(property)) {
+                superProperties.put(property, identity.userProperties().get(property));
+            }
+        }
+        js.append("ph.register(").append(EventJson.writeForScript(superProperties)).append(");");
+        if (identity.person()) {
+            Map<String, Object> personProperties = new LinkedHashMap<>();
+            Object email = identity.userProperties().get(IdentifyMode.USER_EMAIL);
+            Object name = identity.userProperties().get(IdentifyMode.USER_NAME);
+            if (email != null) {
+                personProperties.put("email", email);
+            }
+            if (name != null) {
+                personProperties.put("name", name);
+            }
+            js.append("ph.identify(").append(distinctId).append(',')
+                    .append(EventJson.writeForScript(personProperties)).append(");");
+        }
+        return js.append('}').toString();
+    }
+}
