@@ -1,0 +1,87 @@
+package io.agnes.observability;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The snippet injector's counters (injected, skipped by reason, failed), shared by every request, and the
+ * rate-limited log of render failures.
+ *
+ * <p>Cheap and allocation-free on the request thread. A renderer that fails on every page must not flood the
+ * log: the first failure is logged at once with its stack trace, later ones at most once per interval, each line
+ * saying how many failed since the previous one. Not final and with a public no-argument constructor, so it can
+ * become an application-scoped bean (the operator page reads {@link #snapshot()}).
+ */
+public class InjectionCounters {
+
+    static final Duration DEFAULT_LOG_INTERVAL = Duration.ofMinutes(1);
+
+    private static final Logger LOG = Logger.getLogger(SnippetInjectionFilter.class.getName());
+    private static final InjectionSkip[] REASONS = InjectionSkip.values();
+
+    private final AtomicLong injected = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLongArray skipped = new AtomicLongArray(REASONS.length);
+
+    private final long logIntervalNanos;
+    private final LongSupplier nanoClock;
+    private final AtomicLong unloggedFailures = new AtomicLong();
+    /** When the next failure may be logged; {@code Long.MIN_VALUE} = at once (nothing logged yet). */
+    private final AtomicLong nextLogAt = new AtomicLong(Long.MIN_VALUE);
+
+    public InjectionCounters() {
+        this(DEFAULT_LOG_INTERVAL, System::nanoTime);
+    }
+
+    InjectionCounters(Duration logInterval, LongSupplier nanoClock) {
+        this.logIntervalNanos = logInterval.toNanos();
+        this.nanoClock = nanoClock;
+    }
+
+    void injected() {
+        injected.incrementAndGet();
+    }
+
+    void skipped(InjectionSkip reason) {
+        skipped.incrementAndGet(reason.ordinal());
+    }
+
+    void failed() {
+        failed.incrementAndGet();
+    }
+
+    /**
+     * Logs a render failure unless one was logged less than the interval ago (then it is only counted toward the
+     * next line). {@code what} names the page without its query string, which may carry tokens.
+     */
+    void logRenderFailure(String what, Throwable error) {
+        unloggedFailures.incrementAndGet();
+        long now = nanoClock.getAsLong();
+        long due = nextLogAt.get();
+        if (due != Long.MIN_VALUE && now - due < 0) {
+            return;
+        }
+        if (!nextLogAt.compareAndSet(due, now + logIntervalNanos)) {
+            return; // another thread logs this round
+        }
+        long count = unloggedFailures.getAndSet(0);
+        LOG.log(Level.WARNING, "The PostHog snippet could not be rendered for " + what + "; the page was served without it"
+                + (count > 1 ? " (" + count + " pages since the previous report)" : "")
+                + ". Next report of such failures in " + Duration.ofNanos(logIntervalNanos).toSeconds()
+                + " s at the earliest.", error);
+    }
+
+    public InjectionStats snapshot() {
+        Map<InjectionSkip, Long> byReason = new EnumMap<>(InjectionSkip.class);
+        for (InjectionSkip reason : REASONS) {
+            byReason.put(reason, skipped.get(reason.ordinal()));
+        }
+        return new InjectionStats(injected.get(), byReason, failed.get());
+    }
+}

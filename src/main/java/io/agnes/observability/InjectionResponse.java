@@ -1,0 +1,889 @@
+package io.agnes.observability;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.ServletResponseWrapper;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One response as {@link SnippetInjectionFilter} sees it: the body streams through, and the snippet goes in before
+ * the first {@code </head>}, once.
+ *
+ * <h2>Streaming</h2>
+ * Every unit written (a char through {@link #getWriter()}, a byte through {@link #getOutputStream()}) goes on to
+ * the container at once, except the few at the end of a write that could be the start of {@code </head>}
+ * ({@code <}, {@code </h}, {@code </head  }…): at most {@link StreamingHeadMatcher#MAX_PENDING} of them are held
+ * until the next write, flush or the end of the body says whether they are. That look-behind window is all this
+ * wrapper ever holds (see {@link #heldHighWater()}); time to first byte and memory are those of the container's own
+ * buffer. Scanning stops at the head's end, at {@code posthog.init}, or after {@value #SCAN_LIMIT} units; the
+ * rest of the body passes without being looked at.
+ *
+ * <h2>The decision</h2>
+ * Taken from the headers as they are when it is taken, twice: at the first unit written, the responses that
+ * cannot be injected (not HTML, encoded, SSE, attachment, bodyless status, marker…) are let through unscanned and
+ * get their declared {@code Content-Length}; a response without a Content-Type yet is scanned (frameworks may type
+ * it after the first write). When {@code </head>} arrives the same rules are applied to the final headers, then
+ * the snippet is rendered and inserted before the tag, encoded as the response encodes its text (the writer's
+ * charset, or the declared charset of the bytes).
+ *
+ * <h2>Headers</h2>
+ * <ul>
+ *   <li>{@code Content-Length} is held while the snippet may still be inserted (inner layers still see the value
+ *       they set). When the snippet goes in before commit the declared length is passed on increased by the
+ *       snippet's BYTES; when the response turns out not to be injected, the declared length as it was. When the
+ *       response committed while still scanning (the application flushed inside its head, or the head is larger
+ *       than the container's buffer) no length was sent, so the container frames the body itself.</li>
+ *   <li>The marker {@value #MARKER}{@code : }{@value #MARKER_VALUE} is set with the insertion when the response is
+ *       not committed yet; after a commit no header can be added, and the snippet goes in without the marker.
+ *       If the body it announced is then discarded before commit ({@code sendRedirect}, {@code sendError},
+ *       {@code resetBuffer()}, an error page after a failure) the marker stays, as every header does on Payara;
+ *       this filter ignores its own marker on a replacement body (which, if HTML, gets the snippet again), so
+ *       the only cost is a stale marker on, say, a redirect.</li>
+ *   <li>{@code Cache-Control: private} is added with the insertion when the response has no Cache-Control: the
+ *       snippet carries the visitor's identity and flags, so a page that was the same for everyone becomes
+ *       personal, and a shared cache must not store it. An explicit Cache-Control of the application is kept.</li>
+ *   <li>No header is ever set after commit, and none is ever taken back (Payara 7.2025.1 ignores
+ *       {@code setHeader(name, null)}); only a Content-Length of ours is withdrawn with
+ *       {@code setContentLengthLong(-1)} when {@code resetBuffer()} discards the body it described.</li>
+ * </ul>
+ *
+ * <h2>Once per body</h2>
+ * The insertion is latched here, not per write: a second {@code </head>} passes untouched. {@code resetBuffer()}
+ * and {@code reset()} (before commit) discard the body, so the scan starts again for the new one; our own marker
+ * on a discarded body does not count as "already injected" then. After {@code sendError}, a clearing
+ * {@code sendRedirect} or a dispatch failing before commit the wrapper is <em>abandoned</em>: a plain
+ * pass-through, since the container renders its error page at an ERROR dispatch where the filter applies afresh.
+ *
+ * <p>Not thread-safe, like the container's responses.
+ */
+final class InjectionResponse extends HttpServletResponseWrapper {
+
+    /** Units scanned for {@code </head>} before giving up: a head larger than this is pathological, and it bounds the work. */
+    static final int SCAN_LIMIT = 64 * 1024;
+
+    static final String MARKER = "X-Agnes-Snippet";
+    static final String MARKER_VALUE = "injected";
+    /** Other tiers' markers for "a browser script was already injected" (Datadog RUM, Dynatrace OneAgent). */
+    static final List<String> FOREIGN_MARKERS = List.of("x-datadog-rum-injected", "X-OneAgent-JS-Injection");
+
+    /** Request attribute: one of our wrappers set {@link #MARKER} on this request's response. */
+    static final String OWN_MARKER_ATTRIBUTE = InjectionResponse.class.getName() + ".marker";
+
+    private static final String CONTENT_LENGTH = "Content-Length";
+    /** ASCII as the stream path's matcher needs it: a charset must encode these exactly as US-ASCII does. */
+    private static final String ASCII_PROBE = "</HEAD head>\t\n\f\r posthog.init";
+
+    private enum State { UNDECIDED, SCANNING, PASSING, FINISHED }
+
+    private enum Output { NONE, STREAM, WRITER }
+
+    private final HttpServletRequest request;
+    private final SnippetSource snippets;
+    private final InjectionCounters counters;
+
+    private State state = State.UNDECIDED;
+    private boolean abandoned;
+    private boolean bodyEnded;
+
+    // the outcome of the current body
+    private boolean injected;
+    private boolean renderFailed;
+    private InjectionSkip skip;
+    private long addedBytes;
+
+    /** What the application declared with setContentLength or a Content-Length header; -1 = nothing. */
+    private long declaredLength = -1;
+    /** A Content-Length of ours is on the container response (withdrawn when resetBuffer() discards its body). */
+    private boolean lengthSent;
+
+    private Output output = Output.NONE;
+    private ServletOutputStream containerStream;
+    private PrintWriter containerWriter;
+    private final Body body = new Body();
+    private PrintWriter writer;
+
+    private final StreamingHeadMatcher matcher = new StreamingHeadMatcher();
+    /** The look-behind window: units written but not yet passed on (bytes are stored as chars 0-255). */
+    private final char[] held = new char[StreamingHeadMatcher.MAX_PENDING + 1];
+    private int heldCount;
+    private int heldHighWater;
+    private long scanned;
+
+    InjectionResponse(HttpServletResponse response, HttpServletRequest request, SnippetSource snippets,
+                      InjectionCounters counters) {
+        super(response);
+        this.request = request;
+        this.snippets = snippets;
+        this.counters = counters;
+    }
+
+    /** The InjectionResponse in a chain of wrappers, or null. */
+    static InjectionResponse findIn(ServletResponse response) {
+        ServletResponse current = response;
+        while (current != null) {
+            if (current instanceof InjectionResponse injection) {
+                return injection;
+            }
+            current = current instanceof ServletResponseWrapper wrapper ? wrapper.getResponse() : null;
+        }
+        return null;
+    }
+
+    /** Still handling this response: neither finished nor abandoned. */
+    boolean isActive() {
+        return !abandoned && state != State.FINISHED;
+    }
+
+    /** The body ended normally (dispatch returned, async completed) and its outcome was counted. */
+    boolean isFinished() {
+        return !abandoned && state == State.FINISHED;
+    }
+
+    /** Whether this wrapper ends in the same container response as {@code other}. */
+    boolean writesTo(ServletResponse other) {
+        return innermost(getResponse()) == innermost(other);
+    }
+
+    /** The most units this wrapper ever held back at once (its look-behind window), for tests. */
+    int heldHighWater() {
+        return heldHighWater;
+    }
+
+    /** Units looked at for {@code </head>} in the current body, for tests. */
+    long scanned() {
+        return scanned;
+    }
+
+    /**
+     * The request is done (the dispatch returned or the async context completed): what is held goes out, the
+     * outcome is counted. The container's stream stays open, so the container still frames the response itself.
+     */
+    void finish() throws IOException {
+        if (!isActive()) {
+            return;
+        }
+        try {
+            endBody();
+        } finally {
+            record();
+            state = State.FINISHED;
+        }
+    }
+
+    /**
+     * The dispatch threw. Before commit the container replaces the body with an error page: forget ours. After
+     * commit the client has part of the page; it gets the held units too, so what it has is the page's prefix.
+     */
+    void abandonAfterFailure() {
+        if (!isActive()) {
+            return;
+        }
+        if (!isCommitted()) {
+            abandon();
+            return;
+        }
+        try {
+            finish();
+        } catch (IOException | RuntimeException clientGone) {
+            // the dispatch's own failure is what propagates; this one most likely has the same cause
+        }
+    }
+
+    /** Forgets the body and passes everything through from now on, untouched. Its outcome is not counted. */
+    void abandon() {
+        forgetBody();
+        abandoned = true;
+        state = State.PASSING;
+    }
+
+    /** Ends the body now: an async {@code complete()} called through the request's wrapper, or a close. */
+    void endBody() throws IOException {
+        if (bodyEnded || abandoned || state == State.FINISHED) {
+            return;
+        }
+        bodyEnded = true;
+        if (state == State.SCANNING) {
+            emitHeld();
+            decide(InjectionSkip.NO_HEAD);
+        } else if (state == State.UNDECIDED) {
+            InjectionSkip reason = skipReason(true);
+            decide(reason != null ? reason : InjectionSkip.NO_HEAD);
+        }
+    }
+
+    private void record() {
+        if (injected) {
+            counters.injected();
+        } else if (renderFailed) {
+            counters.failed();
+        } else {
+            counters.skipped(skip != null ? skip : InjectionSkip.NO_HEAD);
+        }
+    }
+
+    // --- body ----------------------------------------------------------------------------------------------------
+
+    @Override
+    public ServletOutputStream getOutputStream() throws IOException {
+        if (abandoned) {
+            return super.getOutputStream(); // transparent: the container's own rules (and its error page)
+        }
+        if (output == Output.WRITER) {
+            throw new IllegalStateException("getWriter() has already been called for this response");
+        }
+        containerStream(); // the container's rules and exceptions, at the moment the application asks
+        output = Output.STREAM;
+        return body;
+    }
+
+    @Override
+    public PrintWriter getWriter() throws IOException {
+        if (abandoned) {
+            return super.getWriter();
+        }
+        if (output == Output.STREAM) {
+            throw new IllegalStateException("getOutputStream() has already been called for this response");
+        }
+        if (writer == null) {
+            containerWriter(); // fixes the charset, as the container's getWriter() does
+            writer = new PrintWriter(new CharBody());
+            output = Output.WRITER;
+        }
+        return writer;
+    }
+
+    @Override
+    public void resetBuffer() {
+        super.resetBuffer(); // throws when committed, before anything of ours is touched
+        if (!abandoned) {
+            forgetBody();
+        }
+    }
+
+    @Override
+    public void reset() {
+        super.reset(); // clears status, headers (our marker too) and the writer/stream choice; throws when committed
+        if (!abandoned) {
+            forgetBody();
+            lengthSent = false;
+            declaredLength = -1;
+            output = Output.NONE;
+            writer = null;
+            containerStream = null;
+            containerWriter = null;
+        }
+    }
+
+    // --- errors and redirects pass through untouched -------------------------------------------------------------
+
+    @Override
+    public void sendError(int status, String message) throws IOException {
+        abandonBeforeCommit();
+        super.sendError(status, message);
+    }
+
+    @Override
+    public void sendError(int status) throws IOException {
+        abandonBeforeCommit();
+        super.sendError(status);
+    }
+
+    @Override
+    public void sendRedirect(String location) throws IOException {
+        sendRedirect(location, SC_FOUND, true);
+    }
+
+    @Override
+    public void sendRedirect(String location, int status) throws IOException {
+        sendRedirect(location, status, true);
+    }
+
+    @Override
+    public void sendRedirect(String location, boolean clearBuffer) throws IOException {
+        sendRedirect(location, SC_FOUND, clearBuffer);
+    }
+
+    @Override
+    public void sendRedirect(String location, int status, boolean clearBuffer) throws IOException {
+        if (clearBuffer) {
+            abandonBeforeCommit();
+        }
+        super.sendRedirect(location, status, clearBuffer);
+    }
+
+    /** When committed the container throws IllegalStateException; our state then stays as it was. */
+    private void abandonBeforeCommit() {
+        if (!isCommitted() && isActive()) {
+            abandon();
+        }
+    }
+
+    // --- Content-Length: held while the snippet may still go in ---------------------------------------------------
+
+    @Override
+    public void setContentLength(int length) {
+        setContentLengthLong(length);
+    }
+
+    @Override
+    public void setContentLengthLong(long length) {
+        if (abandoned) {
+            super.setContentLengthLong(length);
+            return;
+        }
+        declaredLength = length < 0 ? -1 : length;
+        if (state == State.PASSING || state == State.FINISHED) {
+            sendLength();
+        }
+        // UNDECIDED, SCANNING: held until the decision
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+        if (CONTENT_LENGTH.equalsIgnoreCase(name)) {
+            if (value != null) { // like Payara: a null value changes nothing
+                setContentLengthLong(parseLength(value));
+            }
+        } else {
+            super.setHeader(name, value);
+        }
+    }
+
+    @Override
+    public void addHeader(String name, String value) {
+        if (CONTENT_LENGTH.equalsIgnoreCase(name)) {
+            if (value != null) {
+                setContentLengthLong(parseLength(value));
+            }
+        } else {
+            super.addHeader(name, value);
+        }
+    }
+
+    @Override
+    public void setIntHeader(String name, int value) {
+        if (CONTENT_LENGTH.equalsIgnoreCase(name)) {
+            setContentLengthLong(value);
+        } else {
+            super.setIntHeader(name, value);
+        }
+    }
+
+    @Override
+    public void addIntHeader(String name, int value) {
+        if (CONTENT_LENGTH.equalsIgnoreCase(name)) {
+            setContentLengthLong(value);
+        } else {
+            super.addIntHeader(name, value);
+        }
+    }
+
+    @Override
+    public boolean containsHeader(String name) {
+        Collection<String> own = innerView(name);
+        return own != null ? !own.isEmpty() : super.containsHeader(name);
+    }
+
+    @Override
+    public String getHeader(String name) {
+        Collection<String> own = innerView(name);
+        return own != null ? own.stream().findFirst().orElse(null) : super.getHeader(name);
+    }
+
+    @Override
+    public Collection<String> getHeaders(String name) {
+        Collection<String> own = innerView(name);
+        return own != null ? own : super.getHeaders(name);
+    }
+
+    @Override
+    public Collection<String> getHeaderNames() {
+        List<String> names = new ArrayList<>();
+        for (String name : super.getHeaderNames()) {
+            Collection<String> own = innerView(name);
+            if (own == null || !own.isEmpty()) {
+                names.add(name);
+            }
+        }
+        if (names.stream().noneMatch(CONTENT_LENGTH::equalsIgnoreCase) && containsHeader(CONTENT_LENGTH)) {
+            names.add(CONTENT_LENGTH);
+        }
+        return names;
+    }
+
+    /** Inner layers see the Content-Length they declared, not the held or corrected one; null for other headers. */
+    private Collection<String> innerView(String name) {
+        if (!abandoned && CONTENT_LENGTH.equalsIgnoreCase(name)
+                && (state == State.UNDECIDED || state == State.SCANNING || injected)) {
+            return declaredLength < 0 ? List.of() : List.of(Long.toString(declaredLength));
+        }
+        return null;
+    }
+
+    /** The declared length, plus the snippet's bytes when it went in; never after commit. */
+    private void sendLength() {
+        if (isCommitted()) {
+            return;
+        }
+        if (declaredLength >= 0) {
+            super.setContentLengthLong(declaredLength + (injected ? addedBytes : 0));
+            lengthSent = true;
+        } else if (lengthSent) {
+            super.setContentLengthLong(-1);
+            lengthSent = false;
+        }
+    }
+
+    // --- the decision -------------------------------------------------------------------------------------------
+
+    /**
+     * Why this response must not get the snippet, judged from its headers now; null = it may.
+     *
+     * @param isFinal whether the headers are final (at {@code </head>} or at the end): a missing Content-Type is
+     *                then "not HTML"; at the first write it is "not known yet"
+     */
+    private InjectionSkip skipReason(boolean isFinal) {
+        int status = getStatus();
+        if (status < SC_OK || status == SC_NO_CONTENT || status == SC_NOT_MODIFIED) {
+            return InjectionSkip.NO_BODY_STATUS;
+        }
+        if (status == SC_PARTIAL_CONTENT || super.containsHeader("Content-Range")) {
+            return InjectionSkip.PARTIAL_CONTENT;
+        }
+        if (super.containsHeader("Content-Encoding")) {
+            return InjectionSkip.ENCODED;
+        }
+        String type = getContentType();
+        if (type == null) {
+            return isFinal ? InjectionSkip.NOT_HTML : null;
+        }
+        int semicolon = type.indexOf(';');
+        String mime = (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        if (mime.equals("text/event-stream")) {
+            return InjectionSkip.EVENT_STREAM;
+        }
+        if (!mime.equals("text/html") && !mime.equals("application/xhtml+xml")) {
+            return InjectionSkip.NOT_HTML;
+        }
+        String disposition = super.getHeader("Content-Disposition");
+        if (disposition != null && disposition.trim().toLowerCase(Locale.ROOT).startsWith("attachment")) {
+            return InjectionSkip.ATTACHMENT;
+        }
+        if (hasMarker()) {
+            return InjectionSkip.MARKER;
+        }
+        if (output == Output.STREAM && !asciiCompatible(getCharacterEncoding())) {
+            return InjectionSkip.CHARSET;
+        }
+        return null;
+    }
+
+    private boolean hasMarker() {
+        for (String foreign : FOREIGN_MARKERS) {
+            if (super.containsHeader(foreign)) {
+                return true;
+            }
+        }
+        if (!super.containsHeader(MARKER)) {
+            return false;
+        }
+        // Ours, on a body discarded before commit (resetBuffer, or an error page replacing a failed page), is stale:
+        // the header could not be taken back (Payara ignores setHeader(name, null)), but the snippet is gone.
+        boolean ours = Boolean.TRUE.equals(request.getAttribute(OWN_MARKER_ATTRIBUTE));
+        return !ours || isCommitted();
+    }
+
+    /** Whether a charset encodes ASCII as ASCII, one byte per character: UTF-8 and the single-byte charsets. */
+    static boolean asciiCompatible(String encoding) {
+        Charset charset;
+        try {
+            charset = Charset.forName(encoding);
+        } catch (IllegalArgumentException unknown) { // IllegalCharsetName / UnsupportedCharset
+            return false;
+        }
+        if (charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.ISO_8859_1)
+                || charset.equals(StandardCharsets.US_ASCII)) {
+            return true;
+        }
+        // one byte per character, else ASCII bytes may be halves of other characters (Shift_JIS, UTF-16, ISO-2022)
+        return charset.canEncode() && charset.newEncoder().maxBytesPerChar() == 1.0f
+                && Arrays.equals(ASCII_PROBE.getBytes(charset), ASCII_PROBE.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * Decided: the rest of the body passes untouched, and the declared length (corrected when injected) goes on
+     * now. {@code reason} is why the snippet stays out, or null when it went in or failed.
+     */
+    private void decide(InjectionSkip reason) {
+        state = State.PASSING;
+        skip = reason;
+        sendLength();
+    }
+
+    /**
+     * The held window ends with the whole {@code </head…>} tag: insert the snippet before it, or decide not to.
+     * Only the final headers count; the renderer's failure leaves the page as it is.
+     */
+    private void injectBeforeHeld() throws IOException {
+        InjectionSkip reason = skipReason(true);
+        if (reason != null) {
+            decide(reason);
+            return;
+        }
+        String snippet;
+        ByteBuffer encoded;
+        try {
+            snippet = snippets.snippetFor(request, SnippetNonce.of(policies()));
+            if (snippet == null || snippet.isEmpty()) {
+                decide(InjectionSkip.NO_SNIPPET);
+                return;
+            }
+            // REPORT on unmappable characters: a '?' in the middle of a script is worse than no script
+            encoded = Charset.forName(getCharacterEncoding()).newEncoder().encode(CharBuffer.wrap(snippet));
+        } catch (RuntimeException | LinkageError | CharacterCodingException e) {
+            renderFailed = true;
+            decide(null);
+            counters.logRenderFailure(request.getMethod() + " " + request.getRequestURI(), e);
+            return;
+        }
+        injected = true;
+        addedBytes = encoded.remaining();
+        if (!isCommitted()) {
+            super.setHeader(MARKER, MARKER_VALUE);
+            request.setAttribute(OWN_MARKER_ATTRIBUTE, Boolean.TRUE);
+            if (!super.containsHeader("Cache-Control")) {
+                // the snippet carries the visitor's identity and flags: no shared cache may hand it to someone else
+                super.setHeader("Cache-Control", "private");
+            }
+        }
+        decide(null); // with the corrected length
+        if (output == Output.WRITER) {
+            containerWriter().write(snippet);
+        } else {
+            containerStream().write(encoded.array(), encoded.arrayOffset() + encoded.position(), encoded.remaining());
+        }
+    }
+
+    private List<String> policies() {
+        List<String> policies = new ArrayList<>(super.getHeaders("Content-Security-Policy"));
+        policies.addAll(super.getHeaders("Content-Security-Policy-Report-Only"));
+        return policies;
+    }
+
+    /** Forgets the current body: what is held, the scan, the outcome. Before commit only (reset, resetBuffer, abandon). */
+    private void forgetBody() {
+        heldCount = 0;
+        matcher.reset();
+        scanned = 0;
+        injected = false;
+        renderFailed = false;
+        skip = null;
+        addedBytes = 0;
+        bodyEnded = false;
+        if (state != State.FINISHED) {
+            state = State.UNDECIDED;
+        }
+        if (lengthSent && !isCommitted()) {
+            super.setContentLengthLong(-1); // the length described the discarded body; held again until decided
+            lengthSent = false;
+        }
+    }
+
+    // --- scanning ------------------------------------------------------------------------------------------------
+
+    /** The units of one write, whatever their type, and where to pass a range of them on. */
+    private interface Units {
+        int at(int index);
+
+        void emit(int from, int to) throws IOException;
+    }
+
+    private void write(Units units, int from, int to) throws IOException {
+        if (from == to) {
+            return;
+        }
+        if (state == State.UNDECIDED) {
+            InjectionSkip reason = skipReason(false);
+            if (reason != null) {
+                decide(reason);
+            } else {
+                state = State.SCANNING;
+            }
+        }
+        if (state != State.SCANNING) {
+            units.emit(from, to);
+            return;
+        }
+        for (int i = from; i < to; i++) {
+            StreamingHeadMatcher.Found found = matcher.feed(units.at(i));
+            scanned++;
+            if (found == StreamingHeadMatcher.Found.HEAD_END) {
+                holdLast(units, from, i + 1, matcher.matchLength()); // everything before the tag goes out
+                injectBeforeHeld();
+                emitHeld(); // the tag itself
+                units.emit(i + 1, to);
+                return;
+            }
+            if (found == StreamingHeadMatcher.Found.POSTHOG_INIT || scanned >= SCAN_LIMIT) {
+                emitHeld();
+                decide(found == StreamingHeadMatcher.Found.POSTHOG_INIT ? InjectionSkip.ALREADY_PRESENT : InjectionSkip.SCAN_LIMIT);
+                units.emit(from, to);
+                return;
+            }
+        }
+        holdLast(units, from, to, matcher.pending());
+    }
+
+    /**
+     * Passes on everything held and {@code units[from, to)} except the last {@code keep} units, which become the
+     * held window. The window only ever holds units fed to the matcher as a possible {@code </head…>}.
+     */
+    private void holdLast(Units units, int from, int to, int keep) throws IOException {
+        int fresh = to - from;
+        if (keep >= fresh) {
+            int keepHeld = keep - fresh;
+            emitHeld(0, heldCount - keepHeld);
+            System.arraycopy(held, heldCount - keepHeld, held, 0, keepHeld);
+            heldCount = keepHeld;
+            for (int i = from; i < to; i++) {
+                held[heldCount++] = (char) units.at(i);
+            }
+        } else {
+            emitHeld(0, heldCount);
+            heldCount = 0;
+            units.emit(from, to - keep);
+            for (int i = to - keep; i < to; i++) {
+                held[heldCount++] = (char) units.at(i);
+            }
+        }
+        heldHighWater = Math.max(heldHighWater, heldCount);
+    }
+
+    private void emitHeld() throws IOException {
+        emitHeld(0, heldCount);
+        heldCount = 0;
+    }
+
+    private void emitHeld(int from, int to) throws IOException {
+        if (to <= from) {
+            return;
+        }
+        if (output == Output.WRITER) {
+            containerWriter().write(held, from, to - from);
+        } else {
+            byte[] bytes = new byte[to - from];
+            for (int i = from; i < to; i++) {
+                bytes[i - from] = (byte) held[i];
+            }
+            containerStream().write(bytes);
+        }
+    }
+
+    private ServletOutputStream containerStream() throws IOException {
+        if (containerStream == null) {
+            containerStream = super.getOutputStream();
+        }
+        return containerStream;
+    }
+
+    private PrintWriter containerWriter() throws IOException {
+        if (containerWriter == null) {
+            containerWriter = super.getWriter();
+        }
+        return containerWriter;
+    }
+
+    private static ServletResponse innermost(ServletResponse response) {
+        ServletResponse current = response;
+        while (current instanceof ServletResponseWrapper wrapper) {
+            current = wrapper.getResponse();
+        }
+        return current;
+    }
+
+    private static long parseLength(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException notALength) {
+            return -1; // like a missing length: the container frames the body itself
+        }
+    }
+
+    /** The stream the application writes bytes to. */
+    private final class Body extends ServletOutputStream {
+
+        private final byte[] single = new byte[1];
+        private byte[] bytes;
+
+        private final Units units = new Units() {
+            @Override
+            public int at(int index) {
+                return bytes[index] & 0xFF;
+            }
+
+            @Override
+            public void emit(int from, int to) throws IOException {
+                if (to > from) {
+                    containerStream().write(bytes, from, to - from);
+                }
+            }
+        };
+
+        @Override
+        public void write(int b) throws IOException {
+            single[0] = (byte) b;
+            write(single, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] source, int offset, int length) throws IOException {
+            Objects.checkFromIndexSize(offset, length, source.length);
+            if (state != State.UNDECIDED && state != State.SCANNING) {
+                containerStream().write(source, offset, length); // decided: nothing to look at any more
+                return;
+            }
+            bytes = source;
+            try {
+                InjectionResponse.this.write(units, offset, offset + length);
+            } finally {
+                bytes = null; // never keep the application's array
+            }
+        }
+
+        /** Everything but the look-behind window is already with the container: its flush is the flush. */
+        @Override
+        public void flush() throws IOException {
+            containerStream().flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            endBody();
+            containerStream().close();
+        }
+
+        @Override
+        public boolean isReady() {
+            try {
+                return containerStream().isReady();
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        /**
+         * Non-blocking output is passed through as it is: an insertion would write bytes the application's
+         * isReady() accounting does not know about. Agnes' own code writes blocking.
+         */
+        @Override
+        public void setWriteListener(WriteListener listener) {
+            try {
+                if (state == State.UNDECIDED || state == State.SCANNING) {
+                    emitHeld();
+                    decide(InjectionSkip.NON_BLOCKING);
+                }
+                containerStream().setWriteListener(listener);
+            } catch (IOException e) {
+                throw new IllegalStateException("could not switch to non-blocking output", e);
+            }
+        }
+    }
+
+    /** What the application's PrintWriter writes chars to; the container's writer encodes them. */
+    private final class CharBody extends Writer {
+
+        private char[] chars;
+        private String text;
+
+        private final Units charUnits = new Units() {
+            @Override
+            public int at(int index) {
+                return chars[index];
+            }
+
+            @Override
+            public void emit(int from, int to) throws IOException {
+                if (to > from) {
+                    containerWriter().write(chars, from, to - from);
+                }
+            }
+        };
+
+        private final Units textUnits = new Units() {
+            @Override
+            public int at(int index) {
+                return text.charAt(index);
+            }
+
+            @Override
+            public void emit(int from, int to) throws IOException {
+                if (to > from) {
+                    containerWriter().write(text, from, to - from);
+                }
+            }
+        };
+
+        @Override
+        public void write(int c) throws IOException {
+            write(new char[] {(char) c}, 0, 1);
+        }
+
+        @Override
+        public void write(char[] source, int offset, int length) throws IOException {
+            Objects.checkFromIndexSize(offset, length, source.length);
+            if (state != State.UNDECIDED && state != State.SCANNING) {
+                containerWriter().write(source, offset, length);
+                return;
+            }
+            chars = source;
+            try {
+                InjectionResponse.this.write(charUnits, offset, offset + length);
+            } finally {
+                chars = null;
+            }
+        }
+
+        @Override
+        public void write(String source, int offset, int length) throws IOException {
+            Objects.checkFromIndexSize(offset, length, source.length());
+            if (state != State.UNDECIDED && state != State.SCANNING) {
+                containerWriter().write(source, offset, length);
+                return;
+            }
+            text = source;
+            try {
+                InjectionResponse.this.write(textUnits, offset, offset + length);
+            } finally {
+                text = null;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            containerWriter().flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            endBody();
+            containerWriter().close();
+        }
+    }
+}

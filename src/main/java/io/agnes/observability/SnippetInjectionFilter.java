@@ -1,0 +1,381 @@
+package io.agnes.observability;
+
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.RequestDispatcher;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Puts the PostHog browser snippet into every HTML page Agnes serves (controllers' JSP views, standalone pages,
+ * error pages, static {@code .html} files), streaming: before the first {@code </head>}, once, and leaves every
+ * other response byte-identical.
+ *
+ * <h2>Wiring</h2>
+ * Mapped in {@code web.xml} right AFTER the GZIP filter (filter order is {@code <filter-mapping>} order), for the
+ * REQUEST, ERROR and ASYNC dispatchers, so it sees uncompressed HTML and the client receives compressed HTML that
+ * contains the snippet (the reverse order would scan compressed bytes and find nothing):
+ * <pre>{@code
+ * <filter-mapping>
+ *     <filter-name>SnippetInjectionFilter</filter-name>
+ *     <url-pattern>/*</url-pattern>
+ *     <dispatcher>REQUEST</dispatcher>
+ *     <dispatcher>ERROR</dispatcher>
+ *     <dispatcher>ASYNC</dispatcher>
+ * </filter-mapping>
+ * }</pre>
+ * The filter does nothing at all, not even wrap the response, while {@link #snippets} is {@code null}: that is
+ * the "integration off" state, and the state of the container-created instance until it is given a source. The
+ * intended wiring, in this class once the renderer exists:
+ * <pre>{@code
+ * @Inject PostHog posthog;
+ * @Inject SnippetRenderer renderer;
+ * @Inject InjectionCounters counters;          // an @ApplicationScoped bean (or a producer), read by the operator page
+ *
+ * @Override public void init() {
+ *     if (posthog.enabled()) {
+ *         snippets = renderer::render;          // (request, cspNonce) -> "<script ...>...</script>"
+ *     }
+ * }
+ * }</pre>
+ * Tests construct it with {@link #SnippetInjectionFilter(SnippetSource, InjectionCounters, Collection)}.
+ *
+ * <h2>Where the snippet goes</h2>
+ * Before the first {@code </head>} (ASCII case-insensitive, whitespace allowed before {@code >}: {@code </HEAD >};
+ * never {@code </header>}), not after {@code <head>}: the page's own {@code <meta charset>} (which must come in the
+ * first 1024 bytes), {@code <base>}, CSP {@code <meta>} and stylesheets come first, and the first paint is not held
+ * by a script the page did not ask for. A page without {@code </head>} is served byte-identical; so is one whose
+ * {@code </head>} does not come within the first {@value InjectionResponse#SCAN_LIMIT} characters (or bytes): a
+ * head that large is pathological, and the limit bounds the work per response. A {@code </head>} written inside a
+ * comment or a script string of the head counts as the head's end (the scanner does not parse HTML).
+ *
+ * <h2>What is left alone</h2>
+ * Decided per response from its final headers (see {@link InjectionSkip} for every reason): a HEAD request, an
+ * excluded path, a Content-Type other than {@code text/html} / {@code application/xhtml+xml} (JSON, CSS, JS,
+ * images, {@code text/event-stream}), an existing {@code Content-Encoding}, {@code Content-Disposition: attachment},
+ * status 1xx/204/304/206, a marker header ({@value InjectionResponse#MARKER}, {@code x-datadog-rum-injected},
+ * {@code X-OneAgent-JS-Injection}), a page that already has {@code posthog.init} before its {@code </head>} (the
+ * guard only looks at the head, the part scanned), bytes in a charset that does not encode ASCII as itself
+ * (UTF-16, Shift_JIS; a page written through {@code getWriter()} is matched as characters and works in any
+ * charset), non-blocking output.
+ *
+ * <h2>Streaming and headers</h2>
+ * No body is buffered: only a look-behind window of at most {@value StreamingHeadMatcher#MAX_PENDING} units (a
+ * possible {@code </head} and its whitespace) is held between writes, so time to first byte and memory are the
+ * container's. The trade-off: the marker header and a corrected {@code Content-Length} can only go out if the
+ * response is not yet committed when {@code </head>} arrives. With the container's 8 KB buffer (and the GZIP
+ * filter's own buffer ahead of it) that is every ordinary page; a page that flushes inside its head, or whose
+ * head outgrows the buffer, still gets the snippet but without the marker, and without a Content-Length (the
+ * container frames it). An injected page without a Cache-Control of its own gets {@code Cache-Control: private}
+ * (the snippet is personal: identity, flags). See {@link InjectionResponse}.
+ *
+ * <h2>Failures, asynchronous requests</h2>
+ * A snippet source that throws leaves the page unmodified; the failure is counted and logged at most once per
+ * minute ({@link InjectionCounters}). {@code sendError} and {@code sendRedirect} pass through; the error page is
+ * rendered at an ERROR dispatch where the filter applies afresh. An asynchronous request's body ends when its
+ * {@code AsyncContext} completes (through the context the application got, or an {@link AsyncListener}), not when
+ * the first dispatch returns; the application's own listeners and work run as they would without this filter. A
+ * later ASYNC or ERROR dispatch over a response this filter already handles never injects a second time.
+ *
+ * <h2>Configuration</h2>
+ * No key of its own yet: excluded path prefixes are a constructor argument (suggested key
+ * {@code POSTHOG_SNIPPET_EXCLUDE_PATHS}, comma-separated, parsed by {@link #pathPrefixes(String)}).
+ */
+@WebFilter(filterName = "SnippetInjectionFilter", asyncSupported = true)
+public class SnippetInjectionFilter extends HttpFilter {
+
+    /** The request attribute holding this request's InjectionResponse, found again at ASYNC and ERROR dispatches. */
+    static final String RESPONSE_ATTRIBUTE = SnippetInjectionFilter.class.getName() + ".response";
+
+    private static final Logger LOG = Logger.getLogger(SnippetInjectionFilter.class.getName());
+
+    /** Where the snippet comes from; {@code null} = the integration is off and nothing is wrapped. */
+    volatile SnippetSource snippets;
+    InjectionCounters counters = new InjectionCounters();
+    /** Path prefixes (below the context path) never injected, e.g. {@code /api/docs}. */
+    List<String> excludedPaths = List.of();
+
+    /** For the container: off until {@link #snippets} is set. */
+    public SnippetInjectionFilter() {
+    }
+
+    /**
+     * @param snippets      the snippet of a page; {@code null} = off
+     * @param counters      where outcomes are counted
+     * @param excludedPaths path prefixes below the context path that are never injected ({@code /api/docs} covers
+     *                      {@code /api/docs} and {@code /api/docs/…}, not {@code /api/docsearch})
+     */
+    public SnippetInjectionFilter(SnippetSource snippets, InjectionCounters counters, Collection<String> excludedPaths) {
+        this.snippets = snippets;
+        this.counters = counters;
+        this.excludedPaths = List.copyOf(excludedPaths);
+    }
+
+    public InjectionCounters counters() {
+        return counters;
+    }
+
+    /** {@code " /api/docs, /static/swagger/ ,"} → {@code [/api/docs, /static/swagger]}; blanks dropped, a leading slash added. */
+    public static List<String> pathPrefixes(String commaSeparated) {
+        List<String> prefixes = new ArrayList<>();
+        if (commaSeparated == null) {
+            return prefixes;
+        }
+        for (String part : commaSeparated.split(",")) {
+            String prefix = part.trim();
+            while (prefix.endsWith("/")) {
+                prefix = prefix.substring(0, prefix.length() - 1);
+            }
+            if (!prefix.isEmpty()) {
+                prefixes.add(prefix.startsWith("/") ? prefix : "/" + prefix);
+            }
+        }
+        return prefixes;
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        SnippetSource source = snippets;
+        if (source == null) {
+            chain.doFilter(request, response); // off: not even a wrapper
+            return;
+        }
+        InjectionResponse outer = InjectionResponse.findIn(response);
+        if (outer != null && outer.isActive()) {
+            chain.doFilter(request, response); // the response already flows through our wrapper
+            return;
+        }
+        if (request.getAttribute(RESPONSE_ATTRIBUTE) instanceof InjectionResponse earlier && earlier.writesTo(response)) {
+            // Dispatched again with the unwrapped response (AsyncContext.dispatch() after a startAsync() without
+            // arguments, or an error dispatch).
+            if (earlier.isActive() && (request.getDispatcherType() != DispatcherType.ERROR || response.isCommitted())) {
+                // the body continues through the earlier wrapper, which knows whether the snippet already went in;
+                // its listener still ends it when the async context completes
+                chain.doFilter(request, earlier);
+                return;
+            }
+            if (earlier.isFinished() && response.isCommitted()) {
+                chain.doFilter(request, response); // whatever follows is appended to a page already handled
+                return;
+            }
+            if (earlier.isActive()) {
+                earlier.abandon(); // an error page replaces what the failed dispatch left unsent
+            }
+        }
+        InjectionSkip declined = declined(request);
+        if (declined != null) {
+            if (request.getDispatcherType() == DispatcherType.REQUEST) {
+                counters.skipped(declined); // once per request, not again for its error page
+            }
+            chain.doFilter(request, response);
+            return;
+        }
+
+        InjectionResponse injection = new InjectionResponse(response, request, source, counters);
+        AsyncWatch watched = new AsyncWatch(request, injection);
+        request.setAttribute(RESPONSE_ATTRIBUTE, injection);
+        boolean returned = false;
+        try {
+            chain.doFilter(watched, injection);
+            returned = true;
+        } finally {
+            if (!returned) {
+                injection.abandonAfterFailure();
+            }
+        }
+        if (watched.startedAsync) {
+            return; // the body ends with the async context; isAsyncStarted() could not tell, it is false after dispatch()
+        }
+        if (request.isAsyncStarted()) {
+            // started past our wrapper, on the container's request (a CDI-injected one, say); a complete() from
+            // another thread only takes effect once this dispatch returns, so the listener is in time
+            request.getAsyncContext().addListener(new FinishOnComplete(injection));
+        } else {
+            injection.finish();
+        }
+    }
+
+    /** Known from the request alone: no response of it gets the snippet. */
+    private InjectionSkip declined(HttpServletRequest request) {
+        if ("HEAD".equalsIgnoreCase(request.getMethod())) {
+            return InjectionSkip.HEAD_REQUEST;
+        }
+        if (!excludedPaths.isEmpty()) {
+            String uri = request.getDispatcherType() == DispatcherType.ERROR
+                    && request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String original
+                    ? original // the page that failed, not the error page's own path
+                    : request.getRequestURI();
+            String path = uri.substring(Math.min(request.getContextPath().length(), uri.length()));
+            for (String prefix : excludedPaths) {
+                if (path.equals(prefix) || path.startsWith(prefix + "/")) {
+                    return InjectionSkip.EXCLUDED_PATH;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Registers the finishing listener the moment the application starts async, before the AsyncContext is in its
+     * hands, and hands out a context whose {@code complete()} ends the body first: listeners run in the order they
+     * were added, and the GZIP filter's (added before ours, it is outside) would otherwise close the compressed
+     * stream before the last held units reach it.
+     */
+    private static final class AsyncWatch extends HttpServletRequestWrapper {
+
+        private final InjectionResponse response;
+        private boolean startedAsync;
+        private EndingAsyncContext context;
+
+        AsyncWatch(HttpServletRequest request, InjectionResponse response) {
+            super(request);
+            this.response = response;
+        }
+
+        @Override
+        public AsyncContext startAsync() {
+            return watch(super.startAsync());
+        }
+
+        @Override
+        public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
+            return watch(super.startAsync(request, response));
+        }
+
+        @Override
+        public AsyncContext getAsyncContext() {
+            AsyncContext current = super.getAsyncContext();
+            return context != null && context.delegate == current ? context : current;
+        }
+
+        private AsyncContext watch(AsyncContext started) {
+            if (!startedAsync) {
+                startedAsync = true;
+                started.addListener(new FinishOnComplete(response));
+            }
+            context = new EndingAsyncContext(started, response);
+            return context;
+        }
+    }
+
+    /** Ends the body of an asynchronous request when its AsyncContext completes, on the completing thread. */
+    private record FinishOnComplete(InjectionResponse response) implements AsyncListener {
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            try {
+                response.finish();
+            } catch (IOException clientGone) {
+                // nobody is left to tell: the client went away while the last units were written
+                LOG.log(Level.FINE, "the snippet injector could not end an async response", clientGone);
+            }
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            // the application's listeners or the container's error dispatch answer; onComplete follows
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            // as for a timeout: onComplete follows
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // a new async cycle (startAsync at an ASYNC dispatch) keeps only the listeners that re-register
+            event.getAsyncContext().addListener(this);
+        }
+    }
+
+    /** The application's AsyncContext: everything delegated, and complete() ends the body before completing. */
+    private record EndingAsyncContext(AsyncContext delegate, InjectionResponse response) implements AsyncContext {
+
+        @Override
+        public void complete() {
+            try {
+                response.endBody();
+            } catch (IOException clientGone) {
+                LOG.log(Level.FINE, "the snippet injector could not end an async response", clientGone);
+            }
+            delegate.complete();
+        }
+
+        @Override
+        public ServletRequest getRequest() {
+            return delegate.getRequest();
+        }
+
+        @Override
+        public ServletResponse getResponse() {
+            return delegate.getResponse();
+        }
+
+        @Override
+        public boolean hasOriginalRequestAndResponse() {
+            return delegate.hasOriginalRequestAndResponse();
+        }
+
+        @Override
+        public void dispatch() {
+            delegate.dispatch();
+        }
+
+        @Override
+        public void dispatch(String path) {
+            delegate.dispatch(path);
+        }
+
+        @Override
+        public void dispatch(ServletContext context, String path) {
+            delegate.dispatch(context, path);
+        }
+
+        @Override
+        public void start(Runnable run) {
+            delegate.start(run);
+        }
+
+        @Override
+        public void addListener(AsyncListener listener) {
+            delegate.addListener(listener);
+        }
+
+        @Override
+        public void addListener(AsyncListener listener, ServletRequest request, ServletResponse response) {
+            delegate.addListener(listener, request, response);
+        }
+
+        @Override
+        public <T extends AsyncListener> T createListener(Class<T> type) throws ServletException {
+            return delegate.createListener(type);
+        }
+
+        @Override
+        public void setTimeout(long timeout) {
+            delegate.setTimeout(timeout);
+        }
+
+        @Override
+        public long getTimeout() {
+            return delegate.getTimeout();
+        }
+    }
+}

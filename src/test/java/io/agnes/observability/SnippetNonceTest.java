@@ -1,0 +1,32 @@
+package io.agnes.observability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SnippetNonceTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', nullValues = "NONE", value = {
+            "script-src with a nonce                    | default-src 'self'; script-src 'self' 'nonce-abc123'        | abc123",
+            "default-src when script-src is absent      | default-src 'self' 'nonce-xyz'                              | xyz",
+            "script-src-elem governs script elements    | script-src 'nonce-a'; script-src-elem 'nonce-b'             | b",
+            "script-src without nonce: no fallback      | default-src 'nonce-d'; script-src 'self'                    | NONE",
+            "directive names and nonce- any case        | Script-Src 'NONCE-MiXeD'                                    | MiXeD",
+            "base64 padding and url-safe characters     | script-src 'nonce-a+b/c=' 'nonce-x'                         | a+b/c=",
+            "a nonce that could break out of attribute  | script-src 'nonce-a\"onload=x'                               | NONE",
+            "second policy of a comma-separated header  | img-src 'self', script-src 'nonce-second'                   | second",
+            "no policy at all                           | ''                                                          | NONE",
+    })
+    void the_nonce_a_script_element_may_use(String description, String policy, String expected) {
+        assertThat(SnippetNonce.of(List.of(policy))).isEqualTo(expected);
+    }
+
+    @org.junit.jupiter.api.Test
+    void the_first_header_offering_one_wins() {
+        assertThat(SnippetNonce.of(List.of("default-src 'self'", "script-src 'nonce-two'"))).isEqualTo("two");
+        assertThat(SnippetNonce.of(List.of())).isNull();
+    }
+}
