@@ -1,5 +1,9 @@
 package io.agnes.observability;
 
+import io.agnes.auth.CurrentUser;
+import jakarta.enterprise.context.ContextNotActiveException;
+import jakarta.inject.Inject;
+
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -19,6 +23,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -129,6 +134,31 @@ public class SnippetInjectionFilter extends HttpFilter {
 
     public InjectionCounters counters() {
         return counters;
+    }
+
+    @Inject
+    PostHog posthog;
+
+    @Inject
+    CurrentUser currentUser;
+
+    /** In the server: on when the integration is on, with the snippet rendered for each page's user. */
+    @Override
+    public void init() throws ServletException {
+        if (snippets == null && posthog != null && posthog.enabled()) {
+            PostHogSettings settings = posthog.config();
+            snippets = (request, nonce) -> SnippetRenderer.render(
+                    SnippetContext.of(settings, pageUser(), request.getServerName(), Map.of(), nonce));
+        }
+    }
+
+    /** The signed-in user of the page being written, or null (anonymous, or no request context on this thread). */
+    private SnippetContext.User pageUser() {
+        try {
+            return currentUser.get().map(u -> new SnippetContext.User(u.id(), u.email(), u.displayName())).orElse(null);
+        } catch (ContextNotActiveException e) {
+            return null;
+        }
     }
 
     /** {@code " /api/docs, /static/swagger/ ,"} → {@code [/api/docs, /static/swagger]}; blanks dropped, a leading slash added. */

@@ -228,6 +228,44 @@ class ObservabilityIT {
         }
     }
 
+    @Test
+    void everyHtmlPageGetsTheSnippetExactlyOnceThroughGzipAndNothingElseChanges() throws IOException {
+        WebClient browser = signedIn();
+        String userId = object(browser.get("/api/me").body()).getString("id");
+        for (String path : new String[] {"/", "/catalog", "/query", "/tokens", "/no-such-page"}) {
+            HttpResponse<byte[]> page = browser.getBytes(path, "Accept-Encoding", "gzip");
+            String html = gunzipIfNeeded(page);
+            assertThat(html.split("posthog\\.init\\(", -1)).as(path).hasSize(2);
+            assertThat(html.indexOf("posthog.init(")).as(path + ": in the head").isLessThan(html.indexOf("</head>"));
+            assertThat(html).as(path).contains("phc_integration_test_key").contains(userId);
+        }
+        assertThat(browser.getBytes("/", "Accept-Encoding", "gzip").headers().firstValue("Content-Encoding")).hasValue("gzip");
+        String login = new WebClient(url).get("/login").body();
+        assertThat(login.split("posthog\\.init\\(", -1)).as("standalone login page").hasSize(2);
+        assertThat(login).as("anonymous visitors are not identified").doesNotContain("identify(");
+        for (String path : new String[] {"/api/health", "/static/agnes.css", "/static/query.js"}) {
+            assertThat(browser.get(path).body()).as(path).doesNotContain("posthog");
+        }
+
+        // a hostile display name is data, never markup or script
+        String email = "hostile-" + System.nanoTime() + "@example.com";
+        browser.postJson("/api/admin/users", Json.createObjectBuilder().add("email", email)
+                .add("display_name", "</script><script>alert(1)</script>").add("password", "hostile-pass").build().toString());
+        WebClient hostile = new WebClient(url);
+        assertThat(hostile.login(email, "hostile-pass").statusCode()).isEqualTo(303);
+        String page = hostile.get("/").body();
+        assertThat(page.split("posthog\\.init\\(", -1)).hasSize(2);
+        assertThat(page).doesNotContain("<script>alert(1)");
+    }
+
+    private static String gunzipIfNeeded(HttpResponse<byte[]> response) throws IOException {
+        byte[] body = response.body();
+        if (response.headers().firstValue("Content-Encoding").orElse("").equals("gzip")) {
+            body = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(body)).readAllBytes();
+        }
+        return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static List<JsonObject> delivered() {
         List<JsonObject> all = new java.util.ArrayList<>(deliveredBeforeOutage);
         all.addAll(posthog.delivered());
