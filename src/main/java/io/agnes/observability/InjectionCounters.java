@@ -18,6 +18,7 @@ import java.util.logging.Logger;
  * saying how many failed since the previous one. Not final and with a public no-argument constructor, so it can
  * become an application-scoped bean (the operator page reads {@link #snapshot()}).
  */
+@jakarta.enterprise.context.ApplicationScoped // one set of counts for the filter and the operator page
 public class InjectionCounters {
 
     static final Duration DEFAULT_LOG_INTERVAL = Duration.ofMinutes(1);

@@ -144,6 +144,33 @@ public class PostHog {
         }
     }
 
+    /**
+     * The operator page's "send a test event": an {@code agnes_test_event} from {@code identity}; returns what was
+     * queued (empty when the integration is off).
+     */
+    public Map<String, Object> captureTestEvent(EventIdentity identity, Map<String, Object> context) {
+        if (!enabled()) {
+            return Map.of();
+        }
+        Map<String, Object> properties = common.apply(new LinkedHashMap<>(context), identity);
+        properties.put("source", "operator page");
+        client.capture("agnes_test_event", identity.distinctId(), properties);
+        return properties;
+    }
+
+    /** The operator page's "raise a test error": a handled {@code $exception}; returns what was queued. */
+    public Map<String, Object> captureTestError(EventIdentity identity, Map<String, Object> context) {
+        if (!enabled()) {
+            return Map.of();
+        }
+        IllegalStateException error = new IllegalStateException("Test error raised from the Observability page");
+        Map<String, Object> properties = new LinkedHashMap<>(context);
+        properties.putAll(ExceptionProperties.of(error, true));
+        properties = common.apply(properties, identity);
+        client.capture("$exception", identity.distinctId(), properties);
+        return properties;
+    }
+
     /** Remembers that {@code error} left an LLM call of {@code traceId}, so its {@code $exception} links to the trace. */
     void rememberLlmTrace(Throwable error, String traceId) {
         if (traceId != null && enabled()) {

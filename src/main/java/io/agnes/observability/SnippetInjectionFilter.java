@@ -142,9 +142,15 @@ public class SnippetInjectionFilter extends HttpFilter {
     @Inject
     CurrentUser currentUser;
 
+    @Inject
+    InjectionCounters sharedCounters;
+
     /** In the server: on when the integration is on, with the snippet rendered for each page's user. */
     @Override
     public void init() throws ServletException {
+        if (sharedCounters != null) {
+            counters = sharedCounters;
+        }
         if (snippets == null && posthog != null && posthog.enabled()) {
             PostHogSettings settings = posthog.config();
             snippets = (request, nonce) -> SnippetRenderer.render(

@@ -229,6 +229,9 @@ class AuthAndErrorsIT {
         assertThat(admin.get("/probe/last-error-user").body()).isEqualTo(ADMIN + " jaxrs IllegalStateException");
         // without POSTHOG_API_KEY the integration is off: not one PostHog thread in the server
         assertThat(admin.get("/probe/posthog-threads").body()).isEmpty();
+        org.jsoup.nodes.Document operator = org.jsoup.Jsoup.parse(admin.get("/admin/observability").body());
+        assertThat(operator.select("#observability-config").text()).contains("off — POSTHOG_API_KEY is not set");
+        assertThat(operator.select("#test-event-form button").hasAttr("disabled")).isTrue();
     }
 
     @Test

@@ -258,6 +258,27 @@ class ObservabilityIT {
         assertThat(page).doesNotContain("<script>alert(1)");
     }
 
+    @Test
+    void theOperatorPageShowsTheSetupTheCountersAndSendsTestEvents() {
+        WebClient admin = signedIn();
+        org.jsoup.nodes.Document page = org.jsoup.Jsoup.parse(admin.get("/admin/observability").body());
+        assertThat(page.select("#observability-config").text()).contains("on").contains(posthog.url()).contains("full");
+        assertThat(page.select("#observability-config").text()).doesNotContain("phc_integration_test_key");
+        assertThat(page.select("#observability-counters").text()).contains("Events captured").contains("Pages injected");
+
+        org.jsoup.nodes.Document sent = org.jsoup.Jsoup.parse(
+                admin.submitForm("/admin/observability", "#test-event-form", java.util.Map.of()).body());
+        assertThat(sent.select("#sent pre").text()).contains("\"environment\":\"it\"").contains("operator page");
+        awaitEvent("agnes_test_event", e -> true);
+
+        org.jsoup.nodes.Document error = org.jsoup.Jsoup.parse(
+                admin.submitForm("/admin/observability", "#test-error-form", java.util.Map.of()).body());
+        assertThat(error.select("#sent pre").text()).contains("Test error raised from the Observability page");
+        JsonObject raised = awaitEvent("$exception", e -> e.toString().contains("Test error raised"));
+        assertThat(raised.getJsonObject("properties").getJsonArray("$exception_list").getJsonObject(0)
+                .getJsonObject("mechanism").getBoolean("handled")).isTrue();
+    }
+
     private static String gunzipIfNeeded(HttpResponse<byte[]> response) throws IOException {
         byte[] body = response.body();
         if (response.headers().firstValue("Content-Encoding").orElse("").equals("gzip")) {
