@@ -1,12 +1,13 @@
 package io.agnes.observability;
 
+import io.agnes.web.HeldLengthResponse;
+
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -73,7 +74,7 @@ import java.util.Objects;
  *
  * <p>Not thread-safe, like the container's responses.
  */
-final class InjectionResponse extends HttpServletResponseWrapper {
+final class InjectionResponse extends HeldLengthResponse {
 
     /** Units scanned for {@code </head>} before giving up: a head larger than this is pathological, and it bounds the work. */
     static final int SCAN_LIMIT = 64 * 1024;
@@ -86,7 +87,6 @@ final class InjectionResponse extends HttpServletResponseWrapper {
     /** Request attribute: one of our wrappers set {@link #MARKER} on this request's response. */
     static final String OWN_MARKER_ATTRIBUTE = InjectionResponse.class.getName() + ".marker";
 
-    private static final String CONTENT_LENGTH = "Content-Length";
     /** ASCII as the stream path's matcher needs it: a charset must encode these exactly as US-ASCII does. */
     private static final String ASCII_PROBE = "</HEAD head>\t\n\f\r posthog.init";
 
@@ -338,11 +338,6 @@ final class InjectionResponse extends HttpServletResponseWrapper {
     // --- Content-Length: held while the snippet may still go in ---------------------------------------------------
 
     @Override
-    public void setContentLength(int length) {
-        setContentLengthLong(length);
-    }
-
-    @Override
     public void setContentLengthLong(long length) {
         if (abandoned) {
             super.setContentLengthLong(length);
@@ -366,70 +361,9 @@ final class InjectionResponse extends HttpServletResponseWrapper {
         }
     }
 
-    @Override
-    public void addHeader(String name, String value) {
-        if (CONTENT_LENGTH.equalsIgnoreCase(name)) {
-            if (value != null) {
-                setContentLengthLong(parseLength(value));
-            }
-        } else {
-            super.addHeader(name, value);
-        }
-    }
-
-    @Override
-    public void setIntHeader(String name, int value) {
-        if (CONTENT_LENGTH.equalsIgnoreCase(name)) {
-            setContentLengthLong(value);
-        } else {
-            super.setIntHeader(name, value);
-        }
-    }
-
-    @Override
-    public void addIntHeader(String name, int value) {
-        if (CONTENT_LENGTH.equalsIgnoreCase(name)) {
-            setContentLengthLong(value);
-        } else {
-            super.addIntHeader(name, value);
-        }
-    }
-
-    @Override
-    public boolean containsHeader(String name) {
-        Collection<String> own = innerView(name);
-        return own != null ? !own.isEmpty() : super.containsHeader(name);
-    }
-
-    @Override
-    public String getHeader(String name) {
-        Collection<String> own = innerView(name);
-        return own != null ? own.stream().findFirst().orElse(null) : super.getHeader(name);
-    }
-
-    @Override
-    public Collection<String> getHeaders(String name) {
-        Collection<String> own = innerView(name);
-        return own != null ? own : super.getHeaders(name);
-    }
-
-    @Override
-    public Collection<String> getHeaderNames() {
-        List<String> names = new ArrayList<>();
-        for (String name : super.getHeaderNames()) {
-            Collection<String> own = innerView(name);
-            if (own == null || !own.isEmpty()) {
-                names.add(name);
-            }
-        }
-        if (names.stream().noneMatch(CONTENT_LENGTH::equalsIgnoreCase) && containsHeader(CONTENT_LENGTH)) {
-            names.add(CONTENT_LENGTH);
-        }
-        return names;
-    }
-
     /** Inner layers see the Content-Length they declared, not the held or corrected one; null for other headers. */
-    private Collection<String> innerView(String name) {
+    @Override
+    protected Collection<String> innerView(String name) {
         if (!abandoned && CONTENT_LENGTH.equalsIgnoreCase(name)
                 && (state == State.UNDECIDED || state == State.SCANNING || injected)) {
             return declaredLength < 0 ? List.of() : List.of(Long.toString(declaredLength));
@@ -716,14 +650,6 @@ final class InjectionResponse extends HttpServletResponseWrapper {
             current = wrapper.getResponse();
         }
         return current;
-    }
-
-    private static long parseLength(String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException notALength) {
-            return -1; // like a missing length: the container frames the body itself
-        }
     }
 
     /** The stream the application writes bytes to. */

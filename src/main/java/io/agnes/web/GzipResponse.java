@@ -5,7 +5,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -15,7 +14,6 @@ import java.io.Writer;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.UnsupportedCharsetException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -45,13 +43,12 @@ import java.util.Objects;
  * dispatch, where the filter applies afresh) is not mixed with a half-compressed body. Not thread-safe, like
  * the container's responses.
  */
-final class GzipResponse extends HttpServletResponseWrapper {
+final class GzipResponse extends HeldLengthResponse {
 
     private enum State { UNDECIDED, IDENTITY, GZIP, CLOSED }
 
     private enum Output { NONE, STREAM, WRITER }
 
-    private static final String CONTENT_LENGTH = "Content-Length";
     private static final String CONTENT_ENCODING = "Content-Encoding";
     private static final String ETAG = "ETag";
     private static final String VARY = "Vary";
@@ -281,79 +278,12 @@ final class GzipResponse extends HttpServletResponseWrapper {
     // --- headers: Content-Length is held until the decision; the writer's charset is fixed -------------------
 
     @Override
-    public void setContentLength(int length) {
-        setContentLengthLong(length);
-    }
-
-    @Override
     public void setContentLengthLong(long length) {
         declaredLength = length < 0 ? -1 : length;
         if (state == State.IDENTITY) {
             super.setContentLengthLong(length);
         }
         // UNDECIDED: held; GZIP: the compressed length is unknown, the declared one stale; CLOSED: too late
-    }
-
-    @Override
-    public void addHeader(String name, String value) {
-        if (CONTENT_LENGTH.equalsIgnoreCase(name)) {
-            if (value != null) {
-                setContentLengthLong(parseLength(value));
-            }
-        } else {
-            super.addHeader(name, value);
-        }
-    }
-
-    @Override
-    public void setIntHeader(String name, int value) {
-        if (CONTENT_LENGTH.equalsIgnoreCase(name)) {
-            setContentLengthLong(value);
-        } else {
-            super.setIntHeader(name, value);
-        }
-    }
-
-    @Override
-    public void addIntHeader(String name, int value) {
-        if (CONTENT_LENGTH.equalsIgnoreCase(name)) {
-            setContentLengthLong(value);
-        } else {
-            super.addIntHeader(name, value);
-        }
-    }
-
-    @Override
-    public boolean containsHeader(String name) {
-        Collection<String> own = innerView(name);
-        return own != null ? !own.isEmpty() : super.containsHeader(name);
-    }
-
-    @Override
-    public String getHeader(String name) {
-        Collection<String> own = innerView(name);
-        return own != null ? own.stream().findFirst().orElse(null) : super.getHeader(name);
-    }
-
-    @Override
-    public Collection<String> getHeaders(String name) {
-        Collection<String> own = innerView(name);
-        return own != null ? own : super.getHeaders(name);
-    }
-
-    @Override
-    public Collection<String> getHeaderNames() {
-        List<String> names = new ArrayList<>();
-        for (String name : super.getHeaderNames()) {
-            Collection<String> own = innerView(name);
-            if (own == null || !own.isEmpty()) {
-                names.add(name);
-            }
-        }
-        if (names.stream().noneMatch(CONTENT_LENGTH::equalsIgnoreCase) && containsHeader(CONTENT_LENGTH)) {
-            names.add(CONTENT_LENGTH);
-        }
-        return names;
     }
 
     @Override
@@ -369,7 +299,8 @@ final class GzipResponse extends HttpServletResponseWrapper {
      * The headers as the application set them, where this wrapper changes them on the wire; null for the others.
      * Content-Length while held or dropped, the strong ETag, and no Content-Encoding of ours.
      */
-    private Collection<String> innerView(String name) {
+    @Override
+    protected Collection<String> innerView(String name) {
         if (CONTENT_LENGTH.equalsIgnoreCase(name) && (state == State.UNDECIDED || state == State.GZIP)) {
             return declaredLength < 0 ? List.of() : List.of(Long.toString(declaredLength));
         }
@@ -555,14 +486,6 @@ final class GzipResponse extends HttpServletResponseWrapper {
             current = wrapper.getResponse();
         }
         return current;
-    }
-
-    private static long parseLength(String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException notALength) {
-            return -1; // like a missing length: the container frames the body itself
-        }
     }
 
     private static String withoutCharset(String type) {
