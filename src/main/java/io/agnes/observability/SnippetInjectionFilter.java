@@ -1,11 +1,12 @@
 package io.agnes.observability;
 
+import io.agnes.web.FinishOnAsyncComplete;
+
 import io.agnes.auth.CurrentUser;
 import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.inject.Inject;
 
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
@@ -242,7 +243,7 @@ public class SnippetInjectionFilter extends HttpFilter {
         if (request.isAsyncStarted()) {
             // started past our wrapper, on the container's request (a CDI-injected one, say); a complete() from
             // another thread only takes effect once this dispatch returns, so the listener is in time
-            request.getAsyncContext().addListener(new FinishOnComplete(injection));
+            request.getAsyncContext().addListener(new FinishOnAsyncComplete(injection::finish, "the snippet injector's body"));
         } else {
             injection.finish();
         }
@@ -304,40 +305,10 @@ public class SnippetInjectionFilter extends HttpFilter {
         private AsyncContext watch(AsyncContext started) {
             if (!startedAsync) {
                 startedAsync = true;
-                started.addListener(new FinishOnComplete(response));
+                started.addListener(new FinishOnAsyncComplete(response::finish, "the snippet injector's body"));
             }
             context = new EndingAsyncContext(started, response);
             return context;
-        }
-    }
-
-    /** Ends the body of an asynchronous request when its AsyncContext completes, on the completing thread. */
-    private record FinishOnComplete(InjectionResponse response) implements AsyncListener {
-
-        @Override
-        public void onComplete(AsyncEvent event) {
-            try {
-                response.finish();
-            } catch (IOException clientGone) {
-                // nobody is left to tell: the client went away while the last units were written
-                LOG.log(Level.FINE, "the snippet injector could not end an async response", clientGone);
-            }
-        }
-
-        @Override
-        public void onTimeout(AsyncEvent event) {
-            // the application's listeners or the container's error dispatch answer; onComplete follows
-        }
-
-        @Override
-        public void onError(AsyncEvent event) {
-            // as for a timeout: onComplete follows
-        }
-
-        @Override
-        public void onStartAsync(AsyncEvent event) {
-            // a new async cycle (startAsync at an ASYNC dispatch) keeps only the listeners that re-register
-            event.getAsyncContext().addListener(this);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.agnes.web;
 
 import jakarta.servlet.AsyncContext;
-import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
@@ -16,8 +15,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Enumeration;
 import java.util.Locale;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Compresses Agnes' textual responses with gzip. It is Agnes' own filter, not the server's connector
@@ -77,7 +74,6 @@ public class GzipFilter extends HttpFilter {
     /** The request attribute holding this request's GzipResponse, found again at ASYNC and ERROR dispatches. */
     static final String RESPONSE_ATTRIBUTE = GzipFilter.class.getName() + ".response";
 
-    private static final Logger LOG = Logger.getLogger(GzipFilter.class.getName());
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -118,7 +114,7 @@ public class GzipFilter extends HttpFilter {
         if (request.isAsyncStarted()) {
             // started past our wrapper, on the container's request (a CDI-injected one, say); a complete() from
             // another thread only takes effect once this dispatch returns, so the listener is in time
-            request.getAsyncContext().addListener(new FinishOnComplete(gzip));
+            request.getAsyncContext().addListener(new FinishOnAsyncComplete(gzip::finish, "the gzip body"));
         } else {
             gzip.finish();
         }
@@ -205,39 +201,9 @@ public class GzipFilter extends HttpFilter {
         private AsyncContext watch(AsyncContext context) {
             if (!startedAsync) {
                 startedAsync = true;
-                context.addListener(new FinishOnComplete(response));
+                context.addListener(new FinishOnAsyncComplete(response::finish, "the gzip body"));
             }
             return context;
-        }
-    }
-
-    /** Ends the body of an asynchronous request when its AsyncContext completes, on the completing thread. */
-    private record FinishOnComplete(GzipResponse response) implements AsyncListener {
-
-        @Override
-        public void onComplete(AsyncEvent event) {
-            try {
-                response.finish();
-            } catch (IOException clientGone) {
-                // nobody is left to tell: the client went away while the trailer was written
-                LOG.log(Level.FINE, "gzip body of an async response could not be finished", clientGone);
-            }
-        }
-
-        @Override
-        public void onTimeout(AsyncEvent event) {
-            // the application's listeners or the container's error dispatch answer; onComplete follows
-        }
-
-        @Override
-        public void onError(AsyncEvent event) {
-            // as for a timeout: onComplete follows
-        }
-
-        @Override
-        public void onStartAsync(AsyncEvent event) {
-            // a new async cycle (startAsync at an ASYNC dispatch) keeps only the listeners that re-register
-            event.getAsyncContext().addListener(this);
         }
     }
 }
