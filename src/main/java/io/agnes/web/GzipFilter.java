@@ -74,7 +74,6 @@ public class GzipFilter extends HttpFilter {
     /** The request attribute holding this request's GzipResponse, found again at ASYNC and ERROR dispatches. */
     static final String RESPONSE_ATTRIBUTE = GzipFilter.class.getName() + ".response";
 
-
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
