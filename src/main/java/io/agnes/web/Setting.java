@@ -53,7 +53,8 @@ public enum Setting {
     POSTHOG_REQUEST_TIMEOUT("10s", "Time limit of one request to PostHog (connect and answer); a timed-out request is retried."),
     POSTHOG_FLAGS_TIMEOUT("300ms", "Longest a feature-flag check waits for PostHog; later, the flag's default is used. Must be above zero."),
     POSTHOG_FLAGS_CACHE_TTL("30s", "How long a user's feature-flag answers from PostHog are reused before asking again; 0 = ask every time."),
-    POSTHOG_FLAGS_SECRET_KEY("", "PostHog project SECRET key (phs_...; a legacy personal key phx_... works too) for evaluating feature flags locally; empty = ask PostHog for every user. Never logged or sent to a browser.");
+    POSTHOG_FLAGS_SECRET_KEY("", "PostHog project SECRET key (phs_...; a legacy personal key phx_... works too) for evaluating feature flags locally; empty = ask PostHog for every user. Never logged or sent to a browser."),
+    POSTHOG_PROXY_PATH("", "Same-origin proxy for the browser's PostHog traffic, a path of Agnes such as /ingest (it forwards to POSTHOG_HOST and its assets host only); empty = off, the browser talks to PostHog directly.");
 
     private final String defaultValue;
     private final String meaning;
