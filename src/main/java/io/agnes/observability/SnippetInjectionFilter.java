@@ -155,7 +155,8 @@ public class SnippetInjectionFilter extends HttpFilter {
         if (snippets == null && posthog != null && posthog.enabled()) {
             PostHogSettings settings = posthog.config();
             snippets = (request, nonce) -> SnippetRenderer.render(
-                    SnippetContext.of(settings, pageUser(), request.getServerName(), Map.of(), nonce));
+                    SnippetContext.of(settings, pageUser(), request.getServerName(), Map.of(), nonce)
+                            .withHosts(settings.browserApiHost(request.getContextPath()), settings.browserUiHost(), null));
         }
     }
 

@@ -55,6 +55,22 @@ class ProxyRouteTest {
     }
 
     @Test
+    void theSnippetOfAProxiedPageTalksToTheProxyAndItsCspIsSelf() {
+        env.put("POSTHOG_PROXY_PATH", "/ingest");
+        PostHogSettings settings = resolve();
+
+        // what SnippetInjectionFilter.init() renders for a page under the context path /agnes
+        String snippet = SnippetRenderer.render(SnippetContext.of(settings, null, "agnes.example", Map.of(), null)
+                .withHosts(settings.browserApiHost("/agnes"), settings.browserUiHost(), null));
+
+        assertThat(snippet).contains("\"api_host\":\"/agnes/ingest\"").contains("\"ui_host\":\"https://eu.posthog.com\"")
+                .doesNotContain("eu.i.posthog.com").doesNotContain("\"asset_host\"");
+        PostHogCsp csp = PostHogCsp.sources(settings.browserApiHost("/agnes"), null, settings.browserUiHost());
+        assertThat(csp.scriptSrc()).containsExactly("'self'");
+        assertThat(csp.connectSrc()).containsExactly("'self'", "https://eu.posthog.com");
+    }
+
+    @Test
     void theProxyStaysOffWhileTheIntegrationIsOff() {
         env.put("POSTHOG_PROXY_PATH", "/ingest");
         env.put("POSTHOG_API_KEY", "");
