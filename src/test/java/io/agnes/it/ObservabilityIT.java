@@ -70,6 +70,8 @@ class ObservabilityIT {
                 .setting("POSTHOG_REQUEST_TIMEOUT", "2s")
                 // every flag check asks the fake, so a test can change a flag and see it at once
                 .setting("POSTHOG_FLAGS_CACHE_TTL", "0")
+                // the browser's traffic goes through Agnes' own origin (the server side still talks to the fake)
+                .setting("POSTHOG_PROXY_PATH", "/ingest")
                 .setting("DEBUG", "1")
                 .setting("AGNES_ADMIN_EMAIL", ADMIN)
                 .setting("AGNES_ADMIN_PASSWORD", PASSWORD)
@@ -277,6 +279,44 @@ class ObservabilityIT {
         JsonObject raised = awaitEvent("$exception", e -> e.toString().contains("Test error raised"));
         assertThat(raised.getJsonObject("properties").getJsonArray("$exception_list").getJsonObject(0)
                 .getJsonObject("mechanism").getBoolean("handled")).isTrue();
+    }
+
+    @Test
+    void withTheProxyOnTheBrowsersEventsReachPostHogThroughAgnesAndNothingOfAgnesRidesAlong() throws Exception {
+        WebClient browser = signedIn();
+        String page = browser.get("/").body();
+        assertThat(page).contains("\"api_host\":\"/ingest\"").contains("\"ui_host\":\"" + posthog.url() + "\"");
+
+        java.io.ByteArrayOutputStream gzip = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gzip)) {
+            out.write("[{\"event\":\"$pageview\",\"properties\":{\"distinct_id\":\"through-the-proxy\"}}]"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        HttpResponse<String> sent = client.send(java.net.http.HttpRequest.newBuilder(
+                        browser.uri("/ingest/e/?ip=0&ver=1.449.2&compression=gzip-js"))
+                .header("Content-Type", "text/plain")
+                .header("Cookie", "JSESSIONID=agnes-session-cookie")
+                .header("Authorization", "Bearer agnes_pat_never_forwarded")
+                .header("X-Forwarded-For", "203.0.113.9")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(gzip.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+        assertThat(sent.headers().allValues("Set-Cookie")).as("no cookie of Agnes").isEmpty();
+        assertThat(sent.headers().firstValue("X-Request-ID")).as("ahead of every filter of Agnes").isEmpty();
+        FakePostHog.BrowserRequest received = Awaitility.await().atMost(Duration.ofSeconds(10)).until(
+                () -> posthog.browserRequests().stream().filter(r -> r.body().contains("through-the-proxy")).findFirst()
+                        .orElse(null), java.util.Objects::nonNull);
+        assertThat(received.path()).isEqualTo("/e/");
+        assertThat(received.query()).isEqualTo("ip=0&ver=1.449.2&compression=gzip-js");
+        assertThat(received.headers().get("x-forwarded-for")).startsWith("203.0.113.9, ");
+        assertThat(received.headers()).doesNotContainKeys("cookie", "authorization");
+
+        assertThat(client.send(java.net.http.HttpRequest.newBuilder(browser.uri("/ingest/e/..%2F..%2Fapi%2Fme")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).as("not an open proxy").isIn(400, 404);
+        assertThat(org.jsoup.Jsoup.parse(browser.get("/admin/observability").body()).select("#observability-config").text())
+                .contains("Same-origin proxy /ingest → " + posthog.url());
     }
 
     private static String gunzipIfNeeded(HttpResponse<byte[]> response) throws IOException {
