@@ -169,9 +169,9 @@ public final class PostHogProxy {
         }
         upstream.header("X-Forwarded-For", forwardedFor(request.getHeaders("X-Forwarded-For"), request.getRemoteAddr()));
         RequestBodyPublisher body = null;
-        if (method.equals("POST")) {
+        if (method.equals("POST") && declared != 0) {
             body = new RequestBodyPublisher(request.getInputStream(), maxRequestBytes, executor, exchange::progress);
-            upstream.method(method, declared >= 0 ? HttpRequest.BodyPublishers.fromPublisher(body, declared)
+            upstream.method(method, declared > 0 ? HttpRequest.BodyPublishers.fromPublisher(body, declared)
                     : HttpRequest.BodyPublishers.fromPublisher(body));
         } else {
             upstream.method(method, HttpRequest.BodyPublishers.noBody());

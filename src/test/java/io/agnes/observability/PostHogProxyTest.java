@@ -86,6 +86,15 @@ class PostHogProxyTest {
     }
 
     @Test
+    void anEmptyPostIsForwardedEmpty() throws IOException {
+        InMemoryResponse response = forward(new InMemoryRequest("POST", "/ingest/e/").content(new byte[0], "text/plain"));
+
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(api.only().bodyLength()).isZero();
+        assertThat(api.only().method()).isEqualTo("POST");
+    }
+
+    @Test
     void scriptsAndRemoteConfigComeFromTheAssetsHostWithTheirCachingHeaders() throws IOException {
         InMemoryResponse script = forward(InMemoryRequest.get("/ingest/static/array.js?v=1.449.2")
                 .header("Accept-Encoding", "gzip").header("If-None-Match", "\"old\""));
