@@ -97,6 +97,21 @@ public class PostHog {
         return lookupFlag(key, distinctId).map(FlagResult::payload);
     }
 
+    /**
+     * The flags to bootstrap posthog-js with for {@code distinctId}, as posthog-js's {@code bootstrap.featureFlags}
+     * wants them: {@code true}/{@code false}, or the variant's key. Only what is known without asking PostHog
+     * (local evaluation, or a recent server-side check for that user); empty when off.
+     */
+    public Map<String, Object> bootstrapFlags(String distinctId) {
+        if (!enabled()) {
+            return Map.of();
+        }
+        Map<String, Object> bootstrap = new LinkedHashMap<>();
+        flags.known(distinctId).forEach((key, value) ->
+                bootstrap.put(key, value.variant() != null ? value.variant() : value.enabled()));
+        return bootstrap;
+    }
+
     private Optional<FlagResult> lookupFlag(String key, String distinctId) {
         if (!enabled()) {
             return Optional.empty();

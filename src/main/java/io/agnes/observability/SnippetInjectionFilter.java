@@ -154,8 +154,13 @@ public class SnippetInjectionFilter extends HttpFilter {
         }
         if (snippets == null && posthog != null && posthog.enabled()) {
             PostHogSettings settings = posthog.config();
-            snippets = (request, nonce) -> SnippetRenderer.render(
-                    SnippetContext.of(settings, pageUser(), request.getServerName(), Map.of(), nonce));
+            snippets = (request, nonce) -> {
+                SnippetContext.User user = pageUser();
+                // flags are evaluated for the server's distinct id, which the browser only shares when identified
+                Map<String, Object> flags = user == null || settings.identifyMode() == IdentifyMode.NONE ? Map.of()
+                        : posthog.bootstrapFlags(user.id());
+                return SnippetRenderer.render(SnippetContext.of(settings, user, request.getServerName(), flags, nonce));
+            };
         }
     }
 

@@ -139,7 +139,8 @@ public final class SnippetRenderer {
             bootstrap.put("distinctID", identity.distinctId());
             bootstrap.put("isIdentifiedID", true);
         }
-        if (!context.bootstrapFlags().isEmpty()) {
+        if (identity.person() && !context.bootstrapFlags().isEmpty()) {
+            // evaluated for the server's distinct id: wrong for a browser that does not carry it
             bootstrap.put("featureFlags", context.bootstrapFlags());
         }
         if (!bootstrap.isEmpty()) {

@@ -120,6 +120,8 @@ class FeatureFlagsTest {
             assertThat(posthog.payload("new-ui", "user-1")).contains("{\"theme\":\"dark\"}");
             assertThat(posthog.payload("old", "user-1")).isEmpty();
             assertThat(posthog.isFeatureEnabled("new-ui", " ", false)).as("a blank id").isFalse();
+            assertThat(posthog.bootstrapFlags("user-1")).as("posthog-js's bootstrap shape: a boolean or the variant")
+                    .containsExactlyInAnyOrderEntriesOf(Map.of("ask-llm", false, "new-ui", true, "checkout", "test", "old", false));
         } finally {
             posthog.stop();
         }
@@ -136,6 +138,7 @@ class FeatureFlagsTest {
             assertThat(posthog.isFeatureEnabled("new-ui", "user-1", false)).isFalse();
             assertThat(posthog.variant("checkout", "user-1")).isEmpty();
             assertThat(posthog.payload("new-ui", "user-1")).isEmpty();
+            assertThat(posthog.bootstrapFlags("user-1")).isEmpty();
             assertThat(flagThreads()).isEmpty();
         } finally {
             posthog.stop();
@@ -326,6 +329,44 @@ class FeatureFlagsTest {
         assertThat(poll.query()).isEqualTo("token=phc_project&send_cohorts");
         assertThat(poll.header("Authorization")).isEqualTo("Bearer " + SECRET);
         assertThat(flagThreads()).contains(FlagDefinitionsPoller.THREAD);
+    }
+
+    @Test
+    void theFlagsKnownForBootstrapComeFromLocalDefinitionsAndTheCacheWithoutAskingPostHog() {
+        fake.definitions(DEFINITIONS).flags("{\"by-plan\":{\"enabled\":true},\"ask-llm\":{\"enabled\":true}}");
+        FeatureFlags flags = flags(Map.of("POSTHOG_FLAGS_SECRET_KEY", SECRET));
+        await().atMost(WAIT).until(flags::hasLocalDefinitions);
+
+        // by-plan needs PostHog, which nobody has asked for user-b yet: not known, and not asked for now
+        assertThat(flags.known("user-b")).containsExactly(Map.entry("ask-llm", FlagResult.OFF),
+                Map.entry("banner", new FlagResult(true, null, "{\"text\":\"hello\"}")));
+        assertThat(fake.flagsRequests()).as("a page never waits for PostHog").isEmpty();
+
+        flags.lookup("by-plan", "user-b"); // a server-side check fills the cache
+        assertThat(flags.known("user-b")).as("local decisions win over PostHog's cached answer, as in lookup")
+                .containsEntry("by-plan", new FlagResult(true, null, null))
+                .containsEntry("ask-llm", FlagResult.OFF)
+                .containsKey("banner");
+        assertThat(flags.known("user-a")).containsEntry("ask-llm", new FlagResult(true, null, null))
+                .doesNotContainKey("by-plan");
+        assertThat(FeatureFlags.off().known("user-b")).isEmpty();
+    }
+
+    @Test
+    void withoutLocalDefinitionsOnlyARecentServerSideAnswerIsKnown() {
+        fake.flags(FLAGS);
+        FeatureFlags flags = flags();
+        assertThat(flags.known("user-1")).isEmpty();
+        assertThat(fake.flagsRequests()).isEmpty();
+
+        flags.lookup("new-ui", "user-1");
+        assertThat(flags.known("user-1")).containsOnlyKeys("ask-llm", "new-ui", "checkout", "old")
+                .containsEntry("checkout", new FlagResult(true, "test", "[1,2]"));
+        assertThat(flags.known("user-2")).isEmpty();
+
+        FeatureFlags uncached = flags(Map.of("POSTHOG_FLAGS_CACHE_TTL", "0"));
+        uncached.lookup("new-ui", "user-1");
+        assertThat(uncached.known("user-1")).as("no cache, nothing known").isEmpty();
     }
 
     @Test
