@@ -98,6 +98,18 @@ public class PostHog {
     }
 
     /**
+     * The Content-Security-Policy sources the browser snippet needs (PostHog's hosts as the snippet names them);
+     * empty when the integration is off, so a policy then allows no PostHog host at all.
+     */
+    public Optional<PostHogCsp> browserSources() {
+        if (!enabled()) {
+            return Optional.empty();
+        }
+        SnippetContext hosts = SnippetContext.of(config(), null, null, Map.of(), null);
+        return Optional.of(PostHogCsp.sources(hosts.apiHost(), hosts.assetHost(), hosts.uiHost()));
+    }
+
+    /**
      * The flags to bootstrap posthog-js with for {@code distinctId}, as posthog-js's {@code bootstrap.featureFlags}
      * wants them: {@code true}/{@code false}, or the variant's key. Only what is known without asking PostHog
      * (local evaluation, or a recent server-side check for that user); empty when off.

@@ -238,6 +238,12 @@ class ObservabilityIT {
             assertThat(html.split("posthog\\.init\\(", -1)).as(path).hasSize(2);
             assertThat(html.indexOf("posthog.init(")).as(path + ": in the head").isLessThan(html.indexOf("</head>"));
             assertThat(html).as(path).contains("phc_integration_test_key").contains(userId);
+            // the page's CSP allows the inserted script by this response's nonce, and PostHog's host (the fake)
+            String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+            java.util.regex.Matcher nonce = java.util.regex.Pattern.compile("'nonce-([A-Za-z0-9+/=]+)'").matcher(policy);
+            assertThat(nonce.find()).as(path + ": " + policy).isTrue();
+            assertThat(html).as(path).contains("<script nonce=\"" + nonce.group(1) + "\">(function(w,d)");
+            assertThat(policy).as(path).contains("connect-src 'self' " + posthog.url()).doesNotContain("unsafe");
         }
         assertThat(browser.getBytes("/", "Accept-Encoding", "gzip").headers().firstValue("Content-Encoding")).hasValue("gzip");
         String login = new WebClient(url).get("/login").body();
