@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -37,6 +38,7 @@ public class PostHog {
     private volatile FeatureFlags flags = FeatureFlags.off();
     private volatile CommonProperties common;
     private final SeenThrowables seen = new SeenThrowables();
+    private final FlagExposures exposures = new FlagExposures(FlagExposures.CAPACITY);
     /** LLM trace ids of exceptions that left an LLM call; weak, so nothing is pinned. */
     private final Map<Throwable, String> llmTraces = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -128,7 +130,31 @@ public class PostHog {
         if (!enabled()) {
             return Optional.empty();
         }
-        return flags.lookup(key, distinctId);
+        Optional<FlagResult> result = flags.lookup(key, distinctId);
+        result.ifPresent(value -> reportExposure(key, distinctId, value));
+        return result;
+    }
+
+    /**
+     * {@code $feature_flag_called}, as PostHog's SDKs send it: PostHog's experiments count a user as exposed to a
+     * variant from this event, and the flag's page lists who saw which value. Once per distinct id, flag and value
+     * (a bounded memory, as the SDKs keep), so a flag checked on every request does not become an event per request.
+     */
+    private void reportExposure(String key, String distinctId, FlagResult value) {
+        try {
+            Object response = value.variant() != null ? value.variant() : value.enabled();
+            if (!exposures.firstSighting(distinctId + '\u0000' + key + '\u0000' + response)) {
+                return;
+            }
+            boolean person = !Set.of(EventIdentity.SYSTEM, EventIdentity.ANONYMOUS, EventIdentity.CLI).contains(distinctId);
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put("$feature_flag", key);
+            properties.put("$feature_flag_response", response);
+            properties.put("$feature/" + key, response);
+            send("$feature_flag_called", new EventIdentity(distinctId, person, Map.of()), properties);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not report a feature flag exposure to PostHog; the flag's answer is unaffected", e);
+        }
     }
 
     /** Delivery counters for operators. */

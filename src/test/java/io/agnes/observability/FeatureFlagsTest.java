@@ -130,6 +130,41 @@ class FeatureFlagsTest {
     }
 
     @Test
+    void eachUserFlagAndValueIsReportedOnceAsAnExposureForExperiments() {
+        fake.flags(FLAGS);
+        PostHog posthog = facade(Map.of("POSTHOG_HOST", fake.url(), "POSTHOG_FLUSH_INTERVAL", "0"));
+        try {
+            for (int i = 0; i < 3; i++) {
+                posthog.variant("checkout", "user-1");
+                posthog.isFeatureEnabled("ask-llm", "user-1", true);
+                posthog.isFeatureEnabled("ask-llm", "anonymous", true);
+            }
+            posthog.isFeatureEnabled("never-defined", "user-1", true);
+            await().atMost(WAIT).until(() -> exposures(fake).size() >= 3);
+        } finally {
+            posthog.stop();
+        }
+        List<jakarta.json.JsonObject> sent = exposures(fake);
+        assertThat(sent).extracting(e -> e.getString("distinct_id") + " " + e.getJsonObject("properties").getString("$feature_flag")
+                + "=" + e.getJsonObject("properties").get("$feature_flag_response"))
+                .as("once each; an unknown flag exposes nothing").containsExactlyInAnyOrder(
+                        "user-1 checkout=\"test\"", "user-1 ask-llm=false", "anonymous ask-llm=false");
+        jakarta.json.JsonObject checkout = sent.stream().filter(e -> e.getJsonObject("properties")
+                .getString("$feature_flag").equals("checkout")).findFirst().orElseThrow();
+        assertThat(checkout.getJsonObject("properties").getString("$feature/checkout")).isEqualTo("test");
+        assertThat(checkout.getJsonObject("properties").containsKey("$process_person_profile")).as("a real user").isFalse();
+        jakarta.json.JsonObject anonymous = sent.stream().filter(e -> e.getString("distinct_id").equals("anonymous"))
+                .findFirst().orElseThrow();
+        assertThat(anonymous.getJsonObject("properties").getBoolean("$process_person_profile")).isFalse();
+    }
+
+    private static List<jakarta.json.JsonObject> exposures(FakePostHogFlags fake) {
+        return fake.batches().stream().map(FlagDefinitionsTest::json)
+                .flatMap(batch -> batch.getJsonArray("batch").getValuesAs(jakarta.json.JsonObject.class).stream())
+                .filter(e -> e.getString("event").equals("$feature_flag_called")).toList();
+    }
+
+    @Test
     void offMeansTheDefaultWithoutARequestOrAThread() {
         PostHog posthog = facade(Map.of("POSTHOG_API_KEY", "", "POSTHOG_HOST", fake.url(),
                 "POSTHOG_FLAGS_SECRET_KEY", SECRET));
@@ -338,7 +373,7 @@ class FeatureFlagsTest {
         await().atMost(WAIT).until(flags::hasLocalDefinitions);
 
         // by-plan needs PostHog, which nobody has asked for user-b yet: not known, and not asked for now
-        assertThat(flags.known("user-b")).containsExactly(Map.entry("ask-llm", FlagResult.OFF),
+        assertThat(flags.known("user-b")).containsOnly(Map.entry("ask-llm", FlagResult.OFF),
                 Map.entry("banner", new FlagResult(true, null, "{\"text\":\"hello\"}")));
         assertThat(fake.flagsRequests()).as("a page never waits for PostHog").isEmpty();
 
