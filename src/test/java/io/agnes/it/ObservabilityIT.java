@@ -71,6 +71,7 @@ class ObservabilityIT {
                 // every flag check asks the fake, so a test can change a flag and see it at once
                 .setting("POSTHOG_FLAGS_CACHE_TTL", "0")
                 .setting("DEBUG", "1")
+                .setting("POSTHOG_SNIPPET_EXCLUDE_PATHS", "/help")
                 .setting("AGNES_ADMIN_EMAIL", ADMIN)
                 .setting("AGNES_ADMIN_PASSWORD", PASSWORD)
                 .setting("AGNES_SOURCES_FILE", sources.resolve("sources.json").toString())
@@ -223,6 +224,13 @@ class ObservabilityIT {
             assertThat(object(asked.body()).getString("detail")).contains("ask-llm");
             assertThat(browser.get("/query").body()).doesNotContain("id=\"ask-form\"");
             assertThat(browser.postJson("/api/query", "{\"sql\":\"SELECT 1 AS one\"}").statusCode()).isEqualTo(200);
+            // the user's exposure to the flag, for PostHog's experiments: once, although checked twice
+            String userId = object(browser.get("/api/me").body()).getString("id");
+            Predicate<JsonObject> exposure = e -> "$feature_flag_called".equals(e.getString("event"))
+                    && userId.equals(e.getString("distinct_id")) && "ask-llm".equals(prop(e, "$feature_flag"));
+            JsonObject called = awaitEvent("$feature_flag_called", exposure);
+            assertThat(called.getJsonObject("properties").getBoolean("$feature_flag_response")).isFalse();
+            assertThat(delivered().stream().filter(exposure)).hasSize(1);
         } finally {
             posthog.flags("{}");
         }
@@ -249,6 +257,8 @@ class ObservabilityIT {
         String login = new WebClient(url).get("/login").body();
         assertThat(login.split("posthog\\.init\\(", -1)).as("standalone login page").hasSize(2);
         assertThat(login).as("anonymous visitors are not identified").doesNotContain("identify(");
+        assertThat(browser.get("/help").body()).as("POSTHOG_SNIPPET_EXCLUDE_PATHS=/help").contains("</head>")
+                .doesNotContain("posthog");
         for (String path : new String[] {"/api/health", "/static/agnes.css", "/static/query.js"}) {
             assertThat(browser.get(path).body()).as(path).doesNotContain("posthog");
         }
