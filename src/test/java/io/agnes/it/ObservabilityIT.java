@@ -73,6 +73,7 @@ class ObservabilityIT {
                 // the browser's traffic goes through Agnes' own origin (the server side still talks to the fake)
                 .setting("POSTHOG_PROXY_PATH", "/ingest")
                 .setting("DEBUG", "1")
+                .setting("POSTHOG_SNIPPET_EXCLUDE_PATHS", "/help")
                 .setting("AGNES_ADMIN_EMAIL", ADMIN)
                 .setting("AGNES_ADMIN_PASSWORD", PASSWORD)
                 .setting("AGNES_SOURCES_FILE", sources.resolve("sources.json").toString())
@@ -225,6 +226,13 @@ class ObservabilityIT {
             assertThat(object(asked.body()).getString("detail")).contains("ask-llm");
             assertThat(browser.get("/query").body()).doesNotContain("id=\"ask-form\"");
             assertThat(browser.postJson("/api/query", "{\"sql\":\"SELECT 1 AS one\"}").statusCode()).isEqualTo(200);
+            // the user's exposure to the flag, for PostHog's experiments: once, although checked twice
+            String userId = object(browser.get("/api/me").body()).getString("id");
+            Predicate<JsonObject> exposure = e -> "$feature_flag_called".equals(e.getString("event"))
+                    && userId.equals(e.getString("distinct_id")) && "ask-llm".equals(prop(e, "$feature_flag"));
+            JsonObject called = awaitEvent("$feature_flag_called", exposure);
+            assertThat(called.getJsonObject("properties").getBoolean("$feature_flag_response")).isFalse();
+            assertThat(delivered().stream().filter(exposure)).hasSize(1);
         } finally {
             posthog.flags("{}");
         }
@@ -240,11 +248,19 @@ class ObservabilityIT {
             assertThat(html.split("posthog\\.init\\(", -1)).as(path).hasSize(2);
             assertThat(html.indexOf("posthog.init(")).as(path + ": in the head").isLessThan(html.indexOf("</head>"));
             assertThat(html).as(path).contains("phc_integration_test_key").contains(userId);
+            // the page's CSP allows the inserted script by this response's nonce, and PostHog's host (the fake)
+            String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+            java.util.regex.Matcher nonce = java.util.regex.Pattern.compile("'nonce-([A-Za-z0-9+/=]+)'").matcher(policy);
+            assertThat(nonce.find()).as(path + ": " + policy).isTrue();
+            assertThat(html).as(path).contains("<script nonce=\"" + nonce.group(1) + "\">(function(w,d)");
+            assertThat(policy).as(path).contains("connect-src 'self' " + posthog.url()).doesNotContain("unsafe");
         }
         assertThat(browser.getBytes("/", "Accept-Encoding", "gzip").headers().firstValue("Content-Encoding")).hasValue("gzip");
         String login = new WebClient(url).get("/login").body();
         assertThat(login.split("posthog\\.init\\(", -1)).as("standalone login page").hasSize(2);
         assertThat(login).as("anonymous visitors are not identified").doesNotContain("identify(");
+        assertThat(browser.get("/help").body()).as("POSTHOG_SNIPPET_EXCLUDE_PATHS=/help").contains("</head>")
+                .doesNotContain("posthog");
         for (String path : new String[] {"/api/health", "/static/agnes.css", "/static/query.js"}) {
             assertThat(browser.get(path).body()).as(path).doesNotContain("posthog");
         }
