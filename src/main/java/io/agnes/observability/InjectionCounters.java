@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -30,19 +29,14 @@ public class InjectionCounters {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLongArray skipped = new AtomicLongArray(REASONS.length);
 
-    private final long logIntervalNanos;
-    private final LongSupplier nanoClock;
-    private final AtomicLong unloggedFailures = new AtomicLong();
-    /** When the next failure may be logged; {@code Long.MIN_VALUE} = at once (nothing logged yet). */
-    private final AtomicLong nextLogAt = new AtomicLong(Long.MIN_VALUE);
+    private final RateLimitedWarning failureLog;
 
     public InjectionCounters() {
         this(DEFAULT_LOG_INTERVAL, System::nanoTime);
     }
 
     InjectionCounters(Duration logInterval, LongSupplier nanoClock) {
-        this.logIntervalNanos = logInterval.toNanos();
-        this.nanoClock = nanoClock;
+        this.failureLog = new RateLimitedWarning(LOG, logInterval, nanoClock);
     }
 
     void injected() {
@@ -62,20 +56,9 @@ public class InjectionCounters {
      * next line). {@code what} names the page without its query string, which may carry tokens.
      */
     void logRenderFailure(String what, Throwable error) {
-        unloggedFailures.incrementAndGet();
-        long now = nanoClock.getAsLong();
-        long due = nextLogAt.get();
-        if (due != Long.MIN_VALUE && now - due < 0) {
-            return;
-        }
-        if (!nextLogAt.compareAndSet(due, now + logIntervalNanos)) {
-            return; // another thread logs this round
-        }
-        long count = unloggedFailures.getAndSet(0);
-        LOG.log(Level.WARNING, "The PostHog snippet could not be rendered for " + what + "; the page was served without it"
-                + (count > 1 ? " (" + count + " pages since the previous report)" : "")
-                + ". Next report of such failures in " + Duration.ofNanos(logIntervalNanos).toSeconds()
-                + " s at the earliest.", error);
+        failureLog.occurred(count -> "The PostHog snippet could not be rendered for " + what
+                + "; the page was served without it" + (count > 1 ? " (" + count + " pages since the previous report)" : ""),
+                error);
     }
 
     public InjectionStats snapshot() {

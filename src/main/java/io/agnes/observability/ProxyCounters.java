@@ -3,7 +3,6 @@ package io.agnes.observability;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -24,19 +23,14 @@ public class ProxyCounters {
     private final AtomicLong bytesUp = new AtomicLong();
     private final AtomicLong bytesDown = new AtomicLong();
 
-    private final long logIntervalNanos;
-    private final LongSupplier nanoClock;
-    private final AtomicLong unlogged = new AtomicLong();
-    /** When the next failure may be logged; {@code Long.MIN_VALUE} = at once (nothing logged yet). */
-    private final AtomicLong nextLogAt = new AtomicLong(Long.MIN_VALUE);
+    private final RateLimitedWarning failureLog;
 
     public ProxyCounters() {
         this(DEFAULT_LOG_INTERVAL, System::nanoTime);
     }
 
     ProxyCounters(Duration logInterval, LongSupplier nanoClock) {
-        this.logIntervalNanos = logInterval.toNanos();
-        this.nanoClock = nanoClock;
+        this.failureLog = new RateLimitedWarning(LOG, logInterval, nanoClock);
     }
 
     void forwarded() {
@@ -61,20 +55,9 @@ public class ProxyCounters {
      */
     void upstreamFailed(String target, String what, Throwable error) {
         upstreamFailures.incrementAndGet();
-        unlogged.incrementAndGet();
-        long now = nanoClock.getAsLong();
-        long due = nextLogAt.get();
-        if (due != Long.MIN_VALUE && now - due < 0) {
-            return;
-        }
-        if (!nextLogAt.compareAndSet(due, now + logIntervalNanos)) {
-            return; // another thread logs this round
-        }
-        long count = unlogged.getAndSet(0);
-        LOG.log(Level.WARNING, "PostHog proxy: " + target + " " + what + "; the browser got an error and will retry"
+        failureLog.occurred(count -> "PostHog proxy: " + target + " " + what + "; the browser got an error and will retry"
                 + (count > 1 ? " (" + count + " failed requests since the previous report)" : "")
-                + ". Next report in " + Duration.ofNanos(logIntervalNanos).toSeconds() + " s at the earliest. Cause: "
-                + (error == null ? "-" : error), (Throwable) null);
+                + ". Cause: " + (error == null ? "-" : error), null);
     }
 
     public ProxyStats snapshot() {
