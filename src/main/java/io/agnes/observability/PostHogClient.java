@@ -161,7 +161,8 @@ public final class PostHogClient {
         if (queue == null || !stopped.compareAndSet(false, true)) {
             return;
         }
-        long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+        long began = System.nanoTime();
+        long deadline = began + shutdownTimeout.toNanos();
         queue.beginStop(deadline);
         boolean interrupted = false;
         try {
@@ -187,7 +188,9 @@ public final class PostHogClient {
         stats.dropped().entrySet().stream().filter(e -> e.getValue() > 0).sorted(Map.Entry.comparingByKey())
                 .forEach(e -> dropped.append(dropped.isEmpty() ? " (" : ", ").append(e.getKey().wireName())
                         .append('=').append(e.getValue()));
-        LOG.info("PostHog stopped: captured=" + stats.captured() + ", sent=" + stats.sent() + ", dropped="
+        // the time taken is what an operator's stop or redeploy waited for PostHog (bounded by the timeout)
+        LOG.info("PostHog stopped in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began) + " ms (timeout "
+                + shutdownTimeout.toMillis() + " ms): captured=" + stats.captured() + ", sent=" + stats.sent() + ", dropped="
                 + stats.droppedTotal() + (dropped.isEmpty() ? "" : dropped + ")"));
         if (interrupted) {
             Thread.currentThread().interrupt();
