@@ -140,7 +140,7 @@ class RedeployIT {
         }
         // the LLM SDK's OkHttp client and DuckDB both work in this cycle (the first deploy syncs the sample first)
         Awaitility.await("the sample's sync").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
-                .until(() -> browser.get("/api/sync/status").body().contains("\"succeeded\""));
+                .until(() -> browser.get("/api/sources").body().contains("\"last_status\":\"ok\""));
         HttpResponse<String> asked = browser.postJson("/api/ask", "{\"question\":\"How many orders?\"}");
         assertThat(asked.statusCode()).as("ask in cycle %d: %s", n, asked.body()).isEqualTo(200);
         if (!answers) {
