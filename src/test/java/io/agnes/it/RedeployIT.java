@@ -144,9 +144,13 @@ class RedeployIT {
     private PayaraHostProcess.Stats awaitSettled(PayaraHostProcess server) {
         long start = System.nanoTime();
         PayaraHostProcess.Stats[] last = {server.stats()};
-        Awaitility.await("no thread of ours left after the last undeploy").atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofSeconds(5))
-                .until(() -> (last[0] = server.stats()).threadNames().stream().noneMatch(n -> OURS.matcher(n).matches()));
+        try {
+            Awaitility.await("no thread of ours left after the last undeploy").atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofSeconds(5))
+                    .until(() -> (last[0] = server.stats()).threadNames().stream().noneMatch(n -> OURS.matcher(n).matches()));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // reported by the assertions, with the names of the threads left
+        }
         settledAfter = Duration.ofNanos(System.nanoTime() - start);
         return last[0];
     }
@@ -227,15 +231,16 @@ class RedeployIT {
     static String report(PayaraHostProcess.Stats booted, List<Cycle> cycles) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%nRedeploys in one Payara Micro (after each undeploy, GC until no class unloads)%n"));
-        out.append(String.format(Locale.ROOT, "| cycle | PostHog at stop | deploy ms | undeploy ms | live threads | loaded classes | unloaded classes | web class loaders | heap after GC MB |%n"));
-        out.append("|---|---|---|---|---|---|---|---|---|\n");
-        out.append(String.format(Locale.ROOT, "| boot | - | - | - | %d | %d | %d | %d | %.1f |%n", booted.threads(),
+        out.append(String.format(Locale.ROOT, "| cycle | PostHog at stop | deploy ms | undeploy ms | live threads | loaded classes | unloaded classes | web class loaders | heap after GC MB | threads of ours left |%n"));
+        out.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        out.append(String.format(Locale.ROOT, "| boot | - | - | - | %d | %d | %d | %d | %.1f | |%n", booted.threads(),
                 booted.loadedClasses(), booted.unloadedClasses(), booted.webappClassLoaders(), booted.heapBytes() / 1048576.0));
         for (Cycle c : cycles) {
-            out.append(String.format(Locale.ROOT, "| %d | %s | %d | %d | %d | %d | %d | %d | %.1f |%n", c.number(),
+            out.append(String.format(Locale.ROOT, "| %d | %s | %d | %d | %d | %d | %d | %d | %.1f | %s |%n", c.number(),
                     c.posthogAnswers() ? "answers" : "hangs", c.deployMillis(), c.undeployMillis(), c.after().threads(),
                     c.after().loadedClasses(), c.after().unloadedClasses(), c.after().webappClassLoaders(),
-                    c.after().heapBytes() / 1048576.0));
+                    c.after().heapBytes() / 1048576.0, String.join(", ",
+                            c.after().threadNames().stream().filter(n -> OURS.matcher(n).matches()).toList())));
         }
         out.append(String.format(Locale.ROOT, "%nStop during a backlog (POSTHOG_SHUTDOWN_TIMEOUT=%d ms)%n", SHUTDOWN_TIMEOUT.toMillis()));
         out.append(String.format(Locale.ROOT, "| cycle | PostHog | queued at stop | delivered by stop | dropped (counted) | PostHog stop ms | undeploy ms |%n"));
