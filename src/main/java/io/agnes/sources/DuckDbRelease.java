@@ -3,6 +3,10 @@ package io.agnes.sources;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
+import java.sql.Driver;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Collections;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.duckdb.DuckDBDriver;
@@ -24,7 +28,14 @@ public class DuckDbRelease implements ServletContextListener {
     public void contextDestroyed(ServletContextEvent event) {
         try {
             DuckDBDriver.shutdownQueryCancelScheduler();
-        } catch (RuntimeException | LinkageError e) {
+            // the call above may be the first use of the driver class, whose loading registers it again; listeners
+            // run in no defined order, so JdbcDriverRelease may already be done
+            for (Driver driver : Collections.list(DriverManager.getDrivers())) {
+                if (driver instanceof DuckDBDriver) {
+                    DriverManager.deregisterDriver(driver);
+                }
+            }
+        } catch (RuntimeException | LinkageError | SQLException e) {
             LOG.log(Level.WARNING, "Could not stop DuckDB's query-cancel scheduler", e);
         }
     }
