@@ -161,22 +161,17 @@ public final class PostHogClient {
         if (queue == null || !stopped.compareAndSet(false, true)) {
             return;
         }
-        long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+        long began = System.nanoTime();
+        long deadline = began + shutdownTimeout.toNanos();
         queue.beginStop(deadline);
-        boolean interrupted = false;
-        try {
-            sender.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-        } catch (InterruptedException e) {
-            interrupted = true;
-        }
+        // an interrupt of the stopping thread (an application server's undeploy thread can carry one from an earlier
+        // step) must not cut the flush short: the wait is bounded anyway, and the flag is given back at the end
+        boolean interrupted = Thread.interrupted();
+        interrupted |= joinSender(deadline);
         if (sender.isAlive()) {
             // a request started before the stop may still wait for its own timeout: cut it short
             sender.interrupt();
-            try {
-                sender.join(STOP_SLACK.toMillis());
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
+            interrupted |= joinSender(System.nanoTime() + STOP_SLACK.toNanos());
             if (sender.isAlive()) {
                 LOG.severe("PostHog: the sender thread did not end within " + STOP_SLACK.toMillis() + " ms after the stop deadline");
             }
@@ -187,11 +182,26 @@ public final class PostHogClient {
         stats.dropped().entrySet().stream().filter(e -> e.getValue() > 0).sorted(Map.Entry.comparingByKey())
                 .forEach(e -> dropped.append(dropped.isEmpty() ? " (" : ", ").append(e.getKey().wireName())
                         .append('=').append(e.getValue()));
-        LOG.info("PostHog stopped: captured=" + stats.captured() + ", sent=" + stats.sent() + ", dropped="
+        // the time taken is what an operator's stop or redeploy waited for PostHog (bounded by the timeout)
+        LOG.info("PostHog stopped in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began) + " ms (timeout "
+                + shutdownTimeout.toMillis() + " ms): captured=" + stats.captured() + ", sent=" + stats.sent() + ", dropped="
                 + stats.droppedTotal() + (dropped.isEmpty() ? "" : dropped + ")"));
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Waits for the sender to end, until {@code deadline} at most, through interrupts; returns whether there was one. */
+    private boolean joinSender(long deadline) {
+        boolean interrupted = false;
+        for (long left = deadline - System.nanoTime(); sender.isAlive() && left > 0; left = deadline - System.nanoTime()) {
+            try {
+                sender.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        return interrupted;
     }
 
     /** The delivery counters now. */

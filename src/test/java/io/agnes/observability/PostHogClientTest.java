@@ -441,6 +441,26 @@ class PostHogClientTest {
     }
 
     @Test
+    void stopOnAnInterruptedThreadStillDeliversWhatIsQueuedAndKeepsTheInterrupt() {
+        // an application server may undeploy on a thread whose interrupt flag some earlier step left set
+        FakePostHog posthog = fake();
+        PostHogClient client = client(posthog.url(), Map.of("POSTHOG_FLUSH_INTERVAL", "10s", "POSTHOG_SHUTDOWN_TIMEOUT", "3s"));
+        List<String> uuids = captureEvents(client, 7);
+
+        Thread.currentThread().interrupt();
+        try {
+            client.stop();
+            assertThat(Thread.currentThread().isInterrupted()).as("the caller's interrupt is kept for it").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+
+        assertThat(posthog.deliveredUuids()).containsExactlyInAnyOrderElementsOf(uuids);
+        assertThat(client.counters().droppedTotal()).isZero();
+        assertThat(newPostHogThreads()).isEmpty();
+    }
+
+    @Test
     void stopWithPostHogBlackHoledReturnsWithinTheDeadlineCountsTheLossAndEndsEveryThread() {
         FakePostHog posthog = fake();
         posthog.otherwise(Reply.HANG);

@@ -1,0 +1,136 @@
+package io.agnes.testing;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.FileOutputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.ClassLoadingMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import javax.management.ObjectName;
+
+/**
+ * The {@code main} of a Payara Micro JVM that one integration test redeploys Agnes into many times: Payara Micro
+ * has no redeploy command, but its embedded API ({@code PayaraMicroRuntime.deploy/undeploy}) does exactly what an
+ * operator's redeploy does, in one server. Started by {@link PayaraHostProcess} with payara-micro.jar and this
+ * class alone on the class path (no Agnes class may be visible to the server's class loaders), it reads one
+ * command per line on stdin and answers on stdout, each answer line starting with {@value #REPLY}; the server's
+ * own output goes to the log file named by the first argument.
+ *
+ * <p>Commands: {@code deploy <exploded war dir>}, {@code undeploy}, {@code stats}, {@code quit}. {@code stats}
+ * collects garbage until no more classes unload, then reports the JVM's live threads (with their names), loaded
+ * and unloaded class counts, heap after GC and the web application class loaders still alive.
+ *
+ * <p>Only the JDK and reflection: the Payara Micro API is not on the test class path (its uber jar would clash
+ * with the Arquillian client).
+ */
+public final class PayaraHost {
+
+    static final String REPLY = "@@ ";
+    static final String APP = "agnes";
+
+    private PayaraHost() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PrintStream protocol = new PrintStream(new FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        PrintStream log = new PrintStream(new FileOutputStream(args[0], true), true, StandardCharsets.UTF_8);
+        // before Payara starts: its console log handler binds to System.out/err, which must not mix with the replies
+        System.setOut(log);
+        System.setErr(log);
+        String port = args[1];
+        try {
+            Class<?> micro = Class.forName("fish.payara.micro.PayaraMicro");
+            micro.getMethod("main", String[].class).invoke(null,
+                    (Object) new String[] {"--nocluster", "--disablephonehome", "--port", port});
+            Object instance = micro.getMethod("getInstance").invoke(null);
+            Object runtime = micro.getMethod("getRuntime").invoke(instance);
+            Class<?> api = Class.forName("fish.payara.micro.PayaraMicroRuntime");
+            Method deploy = api.getMethod("deploy", String.class, String.class, File.class);
+            Method undeploy = api.getMethod("undeploy", String.class);
+            protocol.println(REPLY + "ready");
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (String line; (line = in.readLine()) != null; ) {
+                String[] command = line.trim().split(" ", 2);
+                try {
+                    switch (command[0]) {
+                        case "deploy" -> {
+                            long start = System.nanoTime();
+                            Object ok = deploy.invoke(runtime, APP, "/", new File(command[1]));
+                            protocol.println(REPLY + (Boolean.TRUE.equals(ok) ? "deployed " : "failed ") + millisSince(start));
+                        }
+                        case "undeploy" -> {
+                            long start = System.nanoTime();
+                            undeploy.invoke(runtime, APP);
+                            protocol.println(REPLY + "undeployed " + millisSince(start));
+                        }
+                        case "stats" -> stats(protocol);
+                        case "quit" -> {
+                            protocol.println(REPLY + "bye");
+                            System.exit(0);
+                        }
+                        default -> protocol.println(REPLY + "error unknown command " + line);
+                    }
+                } catch (InvocationTargetException e) {
+                    e.getCause().printStackTrace(log);
+                    protocol.println(REPLY + "error " + oneLine(e.getCause()));
+                }
+            }
+        } catch (Throwable e) {
+            e.printStackTrace(log);
+            protocol.println(REPLY + "error " + oneLine(e));
+        }
+        System.exit(1);
+    }
+
+    private static void stats(PrintStream out) throws Exception {
+        ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        // collect until a round unloads nothing more: class unloading can take more than one cycle (finalizable or
+        // phantom-reachable objects of the old application are cleared in one GC, their classes in the next)
+        long unloaded = -1;
+        for (int round = 0; round < 10 && classes.getUnloadedClassCount() != unloaded; round++) {
+            unloaded = classes.getUnloadedClassCount();
+            System.gc();
+            Thread.sleep(300); // let reference handlers and cleaners run before the next round
+        }
+        System.gc();
+        List<String> threads = Thread.getAllStackTraces().keySet().stream().map(Thread::getName).sorted().toList();
+        out.println(REPLY + "stats threads=" + ManagementFactory.getThreadMXBean().getThreadCount()
+                + " loaded=" + classes.getLoadedClassCount()
+                + " unloaded=" + classes.getUnloadedClassCount()
+                + " heap=" + memory.getHeapMemoryUsage().getUsed()
+                + " webloaders=" + webappClassLoaders());
+        for (String name : threads) {
+            out.println(REPLY + "thread " + name.replace('\n', ' '));
+        }
+        out.println(REPLY + "end");
+    }
+
+    /** Web application class loaders alive now, from the JVM's own class loader statistics ({@code jcmd VM.classloader_stats}). */
+    private static long webappClassLoaders() {
+        try {
+            Object text = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmClassloaderStats",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+            return Arrays.stream(String.valueOf(text).split("\n"))
+                    .filter(row -> row.contains("org.glassfish.web.loader.WebappClassLoader")).count();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static long millisSince(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private static String oneLine(Throwable e) {
+        return String.valueOf(e).replace('\n', ' ');
+    }
+}
