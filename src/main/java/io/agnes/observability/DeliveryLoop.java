@@ -87,12 +87,15 @@ final class DeliveryLoop implements Runnable {
         } catch (InterruptedException | DeadlinePassed e) {
             // the stop deadline passed: what is left is dropped below
         } finally {
-            long left = unresolved + queue.close();
-            if (left > 0) {
-                counters.drop(DropReason.SHUTDOWN, left, "still unsent when the stop deadline (" + shutdownTimeout.toMillis()
-                        + " ms) passed" + (failuresInARow > 0 ? "; PostHog was failing" : ""));
+            try {
+                long left = unresolved + queue.close();
+                if (left > 0) {
+                    counters.drop(DropReason.SHUTDOWN, left, "still unsent when the stop deadline ("
+                            + shutdownTimeout.toMillis() + " ms) passed" + (failuresInARow > 0 ? "; PostHog was failing" : ""));
+                }
+            } finally {
+                sender.close(); // whatever ended the loop (even an Error), the HTTP client's threads must end
             }
-            sender.close();
         }
     }
 

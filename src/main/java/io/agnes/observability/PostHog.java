@@ -251,8 +251,12 @@ public class PostHog {
         return result.shrunk() ? event.withProperties(result.properties()) : event;
     }
 
+    /**
+     * Delivers what is queued (within {@code POSTHOG_SHUTDOWN_TIMEOUT}) and ends every thread of the integration;
+     * later calls do nothing. Called by {@link PostHogShutdown} when the application stops, and as a fallback here.
+     */
     @PreDestroy
-    void stop() {
+    public void stop() {
         flags.stop();
         flags = FeatureFlags.off();
         client.stop();
