@@ -191,6 +191,42 @@ final class FeatureFlags {
         }
     }
 
+    /**
+     * Every flag whose value for {@code distinctId} is known right now without asking PostHog: the fresh cached
+     * answer for that id, overlaid with what the local definitions decide (as {@link #lookup} prefers them). For the
+     * browser snippet's {@code bootstrap}: a page must never wait for PostHog, and asking PostHog per page view
+     * would double the flag requests posthog-js already makes (and PostHog bills). Never throws; empty when off.
+     */
+    Map<String, FlagResult> known(String distinctId) {
+        if (!on || stopped.get() || distinctId == null || distinctId.isBlank()) {
+            return Map.of();
+        }
+        try {
+            Map<String, FlagResult> known = new LinkedHashMap<>();
+            long now = clock.getAsLong();
+            synchronized (cache) {
+                Cached entry = cache.get(distinctId);
+                if (entry != null && entry.answer() != null && now - entry.expiresAt() < 0) {
+                    known.putAll(entry.answer().flags());
+                }
+            }
+            FlagDefinitions local = definitions;
+            for (String key : local.keys()) {
+                FlagDefinitions.Decision decision = local.evaluate(key, distinctId);
+                if (decision.decided()) {
+                    known.remove(key);
+                    if (decision.value() != null) {
+                        known.put(key, decision.value());
+                    }
+                }
+            }
+            return known;
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "PostHog feature flags: the known flags could not be listed; none are bootstrapped", e);
+            return Map.of();
+        }
+    }
+
     private Optional<FlagResult> remoteLookup(String key, String distinctId) {
         long start = clock.getAsLong();
         CompletableFuture<RemoteFlags.Answer> pending;

@@ -11,6 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The project's flag definitions as PostHog's {@code local_evaluation} endpoint sends them, and the evaluation of
@@ -81,6 +82,11 @@ final class FlagDefinitions {
 
     int size() {
         return flags.size();
+    }
+
+    /** Every flag key in the definitions, in the order PostHog listed them. */
+    Set<String> keys() {
+        return flags.keySet();
     }
 
     /**

@@ -37,6 +37,9 @@ public class ObservabilityController {
     InjectionCounters injectionCounters;
 
     @Inject
+    ProxyCounters proxyCounters;
+
+    @Inject
     RequestEvents requestEvents;
 
     @Inject
@@ -67,7 +70,8 @@ public class ObservabilityController {
         config.add(new Row("Identify mode", settings.identifyMode().configValue()));
         config.add(new Row("Session replay", settings.replay() ? "on" : "off"));
         config.add(new Row("LLM payloads", settings.llmPayloads() ? "on (max " + settings.llmPayloadMaxChars() + " chars)" : "off"));
-        config.add(new Row("Same-origin proxy", "not available yet"));
+        config.add(new Row("Same-origin proxy", settings.proxy()
+                .map(route -> request.getContextPath() + route.summary() + ", ui_host " + route.uiHost()).orElse("off")));
         models.put("config", config);
 
         DeliveryStats delivery = posthog.counters();
@@ -82,6 +86,13 @@ public class ObservabilityController {
         counts.add(new Row("Pages injected", String.valueOf(pages.injected())));
         pages.skipped().forEach((reason, n) -> counts.add(new Row("Pages skipped: " + reason.wireName(), String.valueOf(n))));
         counts.add(new Row("Pages failed", String.valueOf(pages.failed())));
+        if (settings.proxy().isPresent()) {
+            ProxyCounters.ProxyStats proxied = proxyCounters.snapshot();
+            counts.add(new Row("Proxy: requests forwarded", String.valueOf(proxied.forwarded())));
+            counts.add(new Row("Proxy: refused (path, method, size)", String.valueOf(proxied.refused())));
+            counts.add(new Row("Proxy: PostHog unreachable or too slow", String.valueOf(proxied.upstreamFailures())));
+            counts.add(new Row("Proxy: bytes to / from PostHog", proxied.bytesUp() + " / " + proxied.bytesDown()));
+        }
         models.put("counts", counts);
         models.put("enabled", posthog.enabled());
         return "observability.jsp";

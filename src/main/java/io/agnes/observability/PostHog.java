@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -37,6 +38,7 @@ public class PostHog {
     private volatile FeatureFlags flags = FeatureFlags.off();
     private volatile CommonProperties common;
     private final SeenThrowables seen = new SeenThrowables();
+    private final FlagExposures exposures = new FlagExposures(FlagExposures.CAPACITY);
     /** LLM trace ids of exceptions that left an LLM call; weak, so nothing is pinned. */
     private final Map<Throwable, String> llmTraces = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -97,11 +99,63 @@ public class PostHog {
         return lookupFlag(key, distinctId).map(FlagResult::payload);
     }
 
+    /**
+     * The Content-Security-Policy sources the browser snippet needs (PostHog's hosts as the snippet names them);
+     * empty when the integration is off, so a policy then allows no PostHog host at all.
+     */
+    public Optional<PostHogCsp> browserSources() {
+        if (!enabled()) {
+            return Optional.empty();
+        }
+        PostHogSettings settings = config();
+        // the hosts as the snippet names them: with the same-origin proxy, 'self' and PostHog's app (ui_host)
+        return Optional.of(PostHogCsp.sources(settings.browserApiHost(""), null, settings.browserUiHost()));
+    }
+
+    /**
+     * The flags to bootstrap posthog-js with for {@code distinctId}, as posthog-js's {@code bootstrap.featureFlags}
+     * wants them: {@code true}/{@code false}, or the variant's key. Only what is known without asking PostHog
+     * (local evaluation, or a recent server-side check for that user); empty when off.
+     */
+    public Map<String, Object> bootstrapFlags(String distinctId) {
+        if (!enabled()) {
+            return Map.of();
+        }
+        Map<String, Object> bootstrap = new LinkedHashMap<>();
+        flags.known(distinctId).forEach((key, value) ->
+                bootstrap.put(key, value.variant() != null ? value.variant() : value.enabled()));
+        return bootstrap;
+    }
+
     private Optional<FlagResult> lookupFlag(String key, String distinctId) {
         if (!enabled()) {
             return Optional.empty();
         }
-        return flags.lookup(key, distinctId);
+        Optional<FlagResult> result = flags.lookup(key, distinctId);
+        result.ifPresent(value -> reportExposure(key, distinctId, value));
+        return result;
+    }
+
+    /**
+     * {@code $feature_flag_called}, as PostHog's SDKs send it: PostHog's experiments count a user as exposed to a
+     * variant from this event, and the flag's page lists who saw which value. Once per distinct id, flag and value
+     * (a bounded memory, as the SDKs keep), so a flag checked on every request does not become an event per request.
+     */
+    private void reportExposure(String key, String distinctId, FlagResult value) {
+        try {
+            Object response = value.variant() != null ? value.variant() : value.enabled();
+            if (!exposures.firstSighting(distinctId + '\u0000' + key + '\u0000' + response)) {
+                return;
+            }
+            boolean person = !Set.of(EventIdentity.SYSTEM, EventIdentity.ANONYMOUS, EventIdentity.CLI).contains(distinctId);
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put("$feature_flag", key);
+            properties.put("$feature_flag_response", response);
+            properties.put("$feature/" + key, response);
+            send("$feature_flag_called", new EventIdentity(distinctId, person, Map.of()), properties);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not report a feature flag exposure to PostHog; the flag's answer is unaffected", e);
+        }
     }
 
     /** Delivery counters for operators. */

@@ -29,6 +29,8 @@ import java.util.logging.Logger;
  * cache), {@code POSTHOG_FLAGS_SECRET_KEY} (empty; a project secret key {@code phs_…} or a legacy personal key
  * {@code phx_…} turns local evaluation on; a project key {@code phc_…} there is refused with a warning). The
  * secret is held as a {@link SecretKey}, which never prints itself.</li>
+ * <li>{@code POSTHOG_PROXY_PATH}: empty = no same-origin proxy; e.g. {@code /ingest}, see {@link ProxyRoute}. Only
+ * resolved while the integration is on.</li>
  * </ul>
  * An unusable value logs one warning naming it and the default used instead; nothing here ever fails.
  *
@@ -42,6 +44,8 @@ import java.util.logging.Logger;
  * @param flagsCacheTtl       how long a distinct id's flag answers from PostHog are reused; zero = not at all
  * @param flagsSecretKey      the key for local flag evaluation; {@link SecretKey#NONE} when not configured
  * @param offReason           why the integration is off ({@code null} when on)
+ * @param proxy               the same-origin proxy for the browser; empty when off (always empty while the
+ *                            integration is off)
  */
 public record PostHogSettings(
         boolean enabled,
@@ -62,7 +66,8 @@ public record PostHogSettings(
         Duration flagsTimeout,
         Duration flagsCacheTtl,
         SecretKey flagsSecretKey,
-        String offReason) {
+        String offReason,
+        Optional<ProxyRoute> proxy) {
 
     public static final String DEFAULT_HOST = "https://eu.i.posthog.com";
     private static final Logger LOG = Logger.getLogger(PostHogSettings.class.getName());
@@ -90,10 +95,11 @@ public record PostHogSettings(
                 : firstSet(settings.string(Setting.RELEASE_CHANNEL), settings.string(Setting.AGNES_DEPLOYMENT_ENV), "unknown");
         String releaseLabel = firstSet(settings.string(Setting.AGNES_VERSION), settings.string(Setting.RELEASE_CHANNEL), "");
 
+        String host = host(settings);
         return new PostHogSettings(
                 offReason == null,
                 key,
-                host(settings),
+                host,
                 identifyMode(settings),
                 // unlike the original, a set-but-empty POSTHOG_REPLAY means the default (on), not off
                 !settings.isSet(Setting.POSTHOG_REPLAY) || settings.flag(Setting.POSTHOG_REPLAY),
@@ -110,7 +116,8 @@ public record PostHogSettings(
                 positiveDuration(settings, Setting.POSTHOG_FLAGS_TIMEOUT),
                 settings.duration(Setting.POSTHOG_FLAGS_CACHE_TTL),
                 flagsSecretKey(settings),
-                offReason);
+                offReason,
+                offReason == null ? ProxyRoute.from(settings, host) : Optional.empty());
     }
 
     /** The one line logged at start when the integration is on (no key in it). */
@@ -123,13 +130,27 @@ public record PostHogSettings(
                 + ", llm payloads=" + (llmPayloads ? "on (max " + llmPayloadMaxChars + " chars)" : "off")
                 + ", queue=" + queueSize + ", batch=" + batchSize
                 + ", flags=" + (flagsSecretKey.isPresent() ? "local, else remote" : "remote")
-                + " (timeout " + flagsTimeout.toMillis() + " ms, cache " + flagsCacheTtl.toSeconds() + " s)";
+                + " (timeout " + flagsTimeout.toMillis() + " ms, cache " + flagsCacheTtl.toSeconds() + " s)"
+                + ", proxy=" + proxy.map(ProxyRoute::summary).orElse("off");
     }
 
     /** Never prints the key: logs and error messages may show a settings object. */
     @Override
     public String toString() {
         return "PostHogSettings[" + (enabled ? summary() : "off: " + offReason) + "]";
+    }
+
+    /**
+     * posthog-js {@code api_host} for a page served below {@code contextPath}: the same-origin proxy when it is on
+     * (e.g. {@code /ingest}), else {@code POSTHOG_HOST}.
+     */
+    public String browserApiHost(String contextPath) {
+        return proxy.map(route -> route.browserApiHost(contextPath)).orElse(host);
+    }
+
+    /** posthog-js {@code ui_host}: PostHog's app when the proxy is on (the toolbar and links need it), else {@code null}. */
+    public String browserUiHost() {
+        return proxy.map(ProxyRoute::uiHost).orElse(null);
     }
 
     private static String firstSet(String first, String second, String otherwise) {

@@ -1,6 +1,8 @@
 package io.agnes.observability;
 
 import io.agnes.web.FinishOnAsyncComplete;
+import io.agnes.web.Setting;
+import io.agnes.web.Settings;
 
 import io.agnes.auth.CurrentUser;
 import jakarta.enterprise.context.ContextNotActiveException;
@@ -100,8 +102,8 @@ import java.util.logging.Logger;
  * later ASYNC or ERROR dispatch over a response this filter already handles never injects a second time.
  *
  * <h2>Configuration</h2>
- * No key of its own yet: excluded path prefixes are a constructor argument (suggested key
- * {@code POSTHOG_SNIPPET_EXCLUDE_PATHS}, comma-separated, parsed by {@link #pathPrefixes(String)}).
+ * {@code POSTHOG_SNIPPET_EXCLUDE_PATHS}: comma-separated path prefixes (below the context path) whose pages are left
+ * alone, parsed by {@link #excludedPaths(Settings)}; tests pass them to the constructor.
  */
 @WebFilter(filterName = "SnippetInjectionFilter", asyncSupported = true)
 public class SnippetInjectionFilter extends HttpFilter {
@@ -146,6 +148,9 @@ public class SnippetInjectionFilter extends HttpFilter {
     @Inject
     InjectionCounters sharedCounters;
 
+    @Inject
+    Settings appSettings;
+
     /** In the server: on when the integration is on, with the snippet rendered for each page's user. */
     @Override
     public void init() throws ServletException {
@@ -153,9 +158,16 @@ public class SnippetInjectionFilter extends HttpFilter {
             counters = sharedCounters;
         }
         if (snippets == null && posthog != null && posthog.enabled()) {
+            excludedPaths = excludedPaths(appSettings);
             PostHogSettings settings = posthog.config();
-            snippets = (request, nonce) -> SnippetRenderer.render(
-                    SnippetContext.of(settings, pageUser(), request.getServerName(), Map.of(), nonce));
+            snippets = (request, nonce) -> {
+                SnippetContext.User user = pageUser();
+                // flags are evaluated for the server's distinct id, which the browser only shares when identified
+                Map<String, Object> flags = user == null || settings.identifyMode() == IdentifyMode.NONE ? Map.of()
+                        : posthog.bootstrapFlags(user.id());
+                return SnippetRenderer.render(SnippetContext.of(settings, user, request.getServerName(), flags, nonce)
+                        .withHosts(settings.browserApiHost(request.getContextPath()), settings.browserUiHost(), null));
+            };
         }
     }
 
@@ -166,6 +178,21 @@ public class SnippetInjectionFilter extends HttpFilter {
         } catch (ContextNotActiveException e) {
             return null;
         }
+    }
+
+    /** {@code POSTHOG_SNIPPET_EXCLUDE_PATHS}; an entry with a wildcard is left out with a warning (prefixes only). */
+    static List<String> excludedPaths(Settings settings) {
+        String value = settings.string(Setting.POSTHOG_SNIPPET_EXCLUDE_PATHS);
+        List<String> prefixes = new ArrayList<>();
+        for (String prefix : pathPrefixes(value)) {
+            if (prefix.contains("*") || prefix.contains("?") || prefix.contains("#")) {
+                settings.warnOnce(Setting.POSTHOG_SNIPPET_EXCLUDE_PATHS, value, "the other entries without '" + prefix
+                        + "' (path prefixes only: /admin covers /admin/...; no wildcards, queries or fragments)");
+            } else {
+                prefixes.add(prefix);
+            }
+        }
+        return List.copyOf(prefixes);
     }
 
     /** {@code " /api/docs, /static/swagger/ ,"} → {@code [/api/docs, /static/swagger]}; blanks dropped, a leading slash added. */

@@ -139,7 +139,8 @@ public final class SnippetRenderer {
             bootstrap.put("distinctID", identity.distinctId());
             bootstrap.put("isIdentifiedID", true);
         }
-        if (!context.bootstrapFlags().isEmpty()) {
+        if (identity.person() && !context.bootstrapFlags().isEmpty()) {
+            // evaluated for the server's distinct id: wrong for a browser that does not carry it
             bootstrap.put("featureFlags", context.bootstrapFlags());
         }
         if (!bootstrap.isEmpty()) {
@@ -161,9 +162,10 @@ public final class SnippetRenderer {
     /**
      * The {@code loaded(ph)} callback: super-properties, then identify per mode. posthog-js persists
      * super-properties and identity in the browser, so the callback also removes what the current configuration
-     * no longer allows: user properties registered under a more open mode or by the previous user, and (mode
-     * {@code none}) an identity from an earlier configuration; and a browser identified as another user is reset
-     * before the new user is identified, so the two are never merged.
+     * no longer allows: user properties registered under a more open mode or by the previous user, and the
+     * identity of a user who is no longer signed in (signed out, session expired) or that mode {@code none} forbids
+     * ({@code posthog.reset()}); and a browser identified as another user is reset before the new user is
+     * identified, so the two are never merged.
      */
     private static String loaded(SnippetContext context, EventIdentity identity) {
         StringBuilder js = new StringBuilder("function(ph){");
@@ -171,7 +173,9 @@ public final class SnippetRenderer {
         if (identity.person()) {
             js.append("if(ph.get_property(\"$user_state\")===\"identified\"&&ph.get_distinct_id()!==").append(distinctId)
                     .append(")ph.reset();");
-        } else if (context.identifyMode() == IdentifyMode.NONE) {
+        } else {
+            // nobody signed in (after a sign-out, or an expired session) or mode none: a browser still identified as
+            // a user would file this visitor's page views and replays under that user, on a shared machine too
             js.append("if(ph.get_property(\"$user_state\")===\"identified\")ph.reset();");
         }
         for (String property : USER_PROPERTIES) {

@@ -27,6 +27,7 @@ public enum Setting {
     AGNES_VERSION("", "Release label of this deployment (shown by /api/health; defaults to the built version). Also the PostHog release label (there: empty = RELEASE_CHANNEL, else none)."),
     LOCAL_DEV_MODE("false", "1/true/yes/on: every request is the seeded admin dev@localhost. NEVER in production."),
     DEBUG("false", "1/true/yes/on: 500 JSON bodies include the error message, and /api/debug/throw is enabled."),
+    AGNES_CONTENT_SECURITY_POLICY("enforce", "enforce | report-only | off: the Content-Security-Policy header of Agnes' responses (scripts, styles and connections from Agnes itself and, when the PostHog integration is on, exactly PostHog's hosts)."),
     LLM_PROVIDER("", "anthropic | openai_compat | none. Empty = anthropic when an Anthropic key is set (ANTHROPIC_API_KEY, or an LLM_API_KEY starting sk-ant-), else openai_compat when LLM_BASE_URL, LLM_API_KEY or OPENAI_API_KEY is set, else none (LLM features answer 503)."),
     LLM_MODEL("", "Model name; empty = claude-sonnet-5-5 (anthropic) or gpt-5.4-mini (openai_compat)."),
     LLM_API_KEY("", "API key of the LLM provider; empty = ANTHROPIC_API_KEY (anthropic) or OPENAI_API_KEY (openai_compat; a local server may need none)."),
@@ -41,6 +42,7 @@ public enum Setting {
     POSTHOG_IDENTIFY_PII("email", "Which user details ride on events and on the browser's identify: none | id | email | full (adds the name)."),
     POSTHOG_REPLAY("true", "1/true/yes/on: session replay in the browser (inputs and sensitive page parts masked). Set but empty = the default."),
     POSTHOG_REPLAY_MASK_SELECTOR("", "Extra CSS selector whose text session replay masks, appended to the built-in list."),
+    POSTHOG_SNIPPET_EXCLUDE_PATHS("", "Comma-separated path prefixes whose HTML pages get no PostHog browser snippet (e.g. /admin,/help); /admin covers /admin and /admin/..., not /administrator."),
     POSTHOG_LLM_PAYLOADS("false", "1/true/yes/on: LLM events carry the prompt and the completion (truncated); off = metadata only."),
     POSTHOG_LLM_PAYLOAD_MAX_CHARS("30000", "Characters of each prompt or completion text kept in LLM events when POSTHOG_LLM_PAYLOADS is on."),
     POSTHOG_ENVIRONMENT("", "The environment label on every PostHog event; empty = local (LOCAL_DEV_MODE), else RELEASE_CHANNEL, else AGNES_DEPLOYMENT_ENV, else unknown."),
@@ -53,7 +55,8 @@ public enum Setting {
     POSTHOG_REQUEST_TIMEOUT("10s", "Time limit of one request to PostHog (connect and answer); a timed-out request is retried."),
     POSTHOG_FLAGS_TIMEOUT("300ms", "Longest a feature-flag check waits for PostHog; later, the flag's default is used. Must be above zero."),
     POSTHOG_FLAGS_CACHE_TTL("30s", "How long a user's feature-flag answers from PostHog are reused before asking again; 0 = ask every time."),
-    POSTHOG_FLAGS_SECRET_KEY("", "PostHog project SECRET key (phs_...; a legacy personal key phx_... works too) for evaluating feature flags locally; empty = ask PostHog for every user. Never logged or sent to a browser.");
+    POSTHOG_FLAGS_SECRET_KEY("", "PostHog project SECRET key (phs_...; a legacy personal key phx_... works too) for evaluating feature flags locally; empty = ask PostHog for every user. Never logged or sent to a browser."),
+    POSTHOG_PROXY_PATH("", "Same-origin proxy for the browser's PostHog traffic, a path of Agnes such as /ingest (it forwards to POSTHOG_HOST and its assets host only); empty = off, the browser talks to PostHog directly.");
 
     private final String defaultValue;
     private final String meaning;

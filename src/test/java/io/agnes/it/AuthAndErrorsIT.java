@@ -9,6 +9,7 @@ import io.agnes.testing.WebClient;
 import jakarta.json.JsonObject;
 import java.net.URL;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
@@ -243,6 +244,11 @@ class AuthAndErrorsIT {
         HttpResponse<String> pageMissing = admin.get("/no-such-page");
         assertThat(pageMissing.statusCode()).isEqualTo(404);
         assertThat(pageMissing.body()).startsWith("<!DOCTYPE html>").contains("Page not found");
+        // PostHog off: Agnes' own origin only, no nonce, on pages and on error pages alike
+        for (HttpResponse<String> page : List.of(admin.get("/"), pageMissing)) {
+            assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(policy -> assertThat(policy)
+                    .contains("script-src 'self';").contains("connect-src 'self';").doesNotContain("nonce").doesNotContain("posthog"));
+        }
         // with DEBUG off the debug routes answer exactly like a missing route
         HttpResponse<String> debug = admin.get("/api/debug/throw?kind=ValueError");
         assertThat(debug.statusCode()).isEqualTo(404);

@@ -70,7 +70,10 @@ class ObservabilityIT {
                 .setting("POSTHOG_REQUEST_TIMEOUT", "2s")
                 // every flag check asks the fake, so a test can change a flag and see it at once
                 .setting("POSTHOG_FLAGS_CACHE_TTL", "0")
+                // the browser's traffic goes through Agnes' own origin (the server side still talks to the fake)
+                .setting("POSTHOG_PROXY_PATH", "/ingest")
                 .setting("DEBUG", "1")
+                .setting("POSTHOG_SNIPPET_EXCLUDE_PATHS", "/help")
                 .setting("AGNES_ADMIN_EMAIL", ADMIN)
                 .setting("AGNES_ADMIN_PASSWORD", PASSWORD)
                 .setting("AGNES_SOURCES_FILE", sources.resolve("sources.json").toString())
@@ -223,6 +226,13 @@ class ObservabilityIT {
             assertThat(object(asked.body()).getString("detail")).contains("ask-llm");
             assertThat(browser.get("/query").body()).doesNotContain("id=\"ask-form\"");
             assertThat(browser.postJson("/api/query", "{\"sql\":\"SELECT 1 AS one\"}").statusCode()).isEqualTo(200);
+            // the user's exposure to the flag, for PostHog's experiments: once, although checked twice
+            String userId = object(browser.get("/api/me").body()).getString("id");
+            Predicate<JsonObject> exposure = e -> "$feature_flag_called".equals(e.getString("event"))
+                    && userId.equals(e.getString("distinct_id")) && "ask-llm".equals(prop(e, "$feature_flag"));
+            JsonObject called = awaitEvent("$feature_flag_called", exposure);
+            assertThat(called.getJsonObject("properties").getBoolean("$feature_flag_response")).isFalse();
+            assertThat(delivered().stream().filter(exposure)).hasSize(1);
         } finally {
             posthog.flags("{}");
         }
@@ -238,11 +248,19 @@ class ObservabilityIT {
             assertThat(html.split("posthog\\.init\\(", -1)).as(path).hasSize(2);
             assertThat(html.indexOf("posthog.init(")).as(path + ": in the head").isLessThan(html.indexOf("</head>"));
             assertThat(html).as(path).contains("phc_integration_test_key").contains(userId);
+            // the page's CSP allows the inserted script by this response's nonce, and PostHog's host (the fake)
+            String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
+            java.util.regex.Matcher nonce = java.util.regex.Pattern.compile("'nonce-([A-Za-z0-9+/=]+)'").matcher(policy);
+            assertThat(nonce.find()).as(path + ": " + policy).isTrue();
+            assertThat(html).as(path).contains("<script nonce=\"" + nonce.group(1) + "\">(function(w,d)");
+            assertThat(policy).as(path).contains("connect-src 'self' " + posthog.url()).doesNotContain("unsafe");
         }
         assertThat(browser.getBytes("/", "Accept-Encoding", "gzip").headers().firstValue("Content-Encoding")).hasValue("gzip");
         String login = new WebClient(url).get("/login").body();
         assertThat(login.split("posthog\\.init\\(", -1)).as("standalone login page").hasSize(2);
         assertThat(login).as("anonymous visitors are not identified").doesNotContain("identify(");
+        assertThat(browser.get("/help").body()).as("POSTHOG_SNIPPET_EXCLUDE_PATHS=/help").contains("</head>")
+                .doesNotContain("posthog");
         for (String path : new String[] {"/api/health", "/static/agnes.css", "/static/query.js"}) {
             assertThat(browser.get(path).body()).as(path).doesNotContain("posthog");
         }
@@ -277,6 +295,50 @@ class ObservabilityIT {
         JsonObject raised = awaitEvent("$exception", e -> e.toString().contains("Test error raised"));
         assertThat(raised.getJsonObject("properties").getJsonArray("$exception_list").getJsonObject(0)
                 .getJsonObject("mechanism").getBoolean("handled")).isTrue();
+    }
+
+    @Test
+    void withTheProxyOnTheBrowsersEventsReachPostHogThroughAgnesAndNothingOfAgnesRidesAlong() throws Exception {
+        WebClient browser = signedIn();
+        String page = browser.get("/").body();
+        assertThat(page).contains("\"api_host\":\"/ingest\"").contains("\"ui_host\":\"" + posthog.url() + "\"");
+
+        java.io.ByteArrayOutputStream gzip = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gzip)) {
+            out.write("[{\"event\":\"$pageview\",\"properties\":{\"distinct_id\":\"through-the-proxy\"}}]"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        HttpResponse<String> sent = client.send(java.net.http.HttpRequest.newBuilder(
+                        browser.uri("/ingest/e/?ip=0&ver=1.449.2&compression=gzip-js"))
+                .header("Content-Type", "text/plain")
+                .header("Cookie", "JSESSIONID=agnes-session-cookie")
+                .header("Authorization", "Bearer agnes_pat_never_forwarded")
+                .header("X-Forwarded-For", "203.0.113.9")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(gzip.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
+        assertThat(sent.headers().allValues("Set-Cookie")).as("no cookie of Agnes").isEmpty();
+        assertThat(sent.headers().firstValue("X-Request-ID")).as("ahead of every filter of Agnes").isEmpty();
+        FakePostHog.BrowserRequest received = Awaitility.await().atMost(Duration.ofSeconds(10)).until(
+                () -> posthog.browserRequests().stream().filter(r -> r.body().contains("through-the-proxy")).findFirst()
+                        .orElse(null), java.util.Objects::nonNull);
+        assertThat(received.path()).isEqualTo("/e/");
+        assertThat(received.query()).isEqualTo("ip=0&ver=1.449.2&compression=gzip-js");
+        assertThat(received.headers().get("x-forwarded-for")).startsWith("203.0.113.9, ");
+        assertThat(received.headers()).doesNotContainKeys("cookie", "authorization");
+
+        // not an open proxy: what the container hands on is refused by the proxy itself; a traversal the container
+        // resolves lands outside the proxy path, on Agnes' own (signed-out) handling
+        HttpResponse<String> elsewhere = client.send(java.net.http.HttpRequest.newBuilder(
+                browser.uri("/ingest/%40evil.example/x")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(elsewhere.statusCode()).isEqualTo(404);
+        assertThat(elsewhere.body()).contains("Not a PostHog path");
+        assertThat(client.send(java.net.http.HttpRequest.newBuilder(browser.uri("/ingest/e/..%2F..%2Fapi%2Fme")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isNotEqualTo(200);
+        assertThat(org.jsoup.Jsoup.parse(browser.get("/admin/observability").body()).select("#observability-config").text())
+                .contains("Same-origin proxy /ingest → " + posthog.url());
     }
 
     private static String gunzipIfNeeded(HttpResponse<byte[]> response) throws IOException {

@@ -120,11 +120,48 @@ class FeatureFlagsTest {
             assertThat(posthog.payload("new-ui", "user-1")).contains("{\"theme\":\"dark\"}");
             assertThat(posthog.payload("old", "user-1")).isEmpty();
             assertThat(posthog.isFeatureEnabled("new-ui", " ", false)).as("a blank id").isFalse();
+            assertThat(posthog.bootstrapFlags("user-1")).as("posthog-js's bootstrap shape: a boolean or the variant")
+                    .containsExactlyInAnyOrderEntriesOf(Map.of("ask-llm", false, "new-ui", true, "checkout", "test", "old", false));
         } finally {
             posthog.stop();
         }
         assertThat(flagThreads()).as("no flag thread after the facade stopped").isEmpty();
         assertThat(posthog.isFeatureEnabled("new-ui", "user-1", false)).as("after stop: the default").isFalse();
+    }
+
+    @Test
+    void eachUserFlagAndValueIsReportedOnceAsAnExposureForExperiments() {
+        fake.flags(FLAGS);
+        PostHog posthog = facade(Map.of("POSTHOG_HOST", fake.url(), "POSTHOG_FLUSH_INTERVAL", "0"));
+        try {
+            for (int i = 0; i < 3; i++) {
+                posthog.variant("checkout", "user-1");
+                posthog.isFeatureEnabled("ask-llm", "user-1", true);
+                posthog.isFeatureEnabled("ask-llm", "anonymous", true);
+            }
+            posthog.isFeatureEnabled("never-defined", "user-1", true);
+            await().atMost(WAIT).until(() -> exposures(fake).size() >= 3);
+        } finally {
+            posthog.stop();
+        }
+        List<jakarta.json.JsonObject> sent = exposures(fake);
+        assertThat(sent).extracting(e -> e.getString("distinct_id") + " " + e.getJsonObject("properties").getString("$feature_flag")
+                + "=" + e.getJsonObject("properties").get("$feature_flag_response"))
+                .as("once each; an unknown flag exposes nothing").containsExactlyInAnyOrder(
+                        "user-1 checkout=\"test\"", "user-1 ask-llm=false", "anonymous ask-llm=false");
+        jakarta.json.JsonObject checkout = sent.stream().filter(e -> e.getJsonObject("properties")
+                .getString("$feature_flag").equals("checkout")).findFirst().orElseThrow();
+        assertThat(checkout.getJsonObject("properties").getString("$feature/checkout")).isEqualTo("test");
+        assertThat(checkout.getJsonObject("properties").containsKey("$process_person_profile")).as("a real user").isFalse();
+        jakarta.json.JsonObject anonymous = sent.stream().filter(e -> e.getString("distinct_id").equals("anonymous"))
+                .findFirst().orElseThrow();
+        assertThat(anonymous.getJsonObject("properties").getBoolean("$process_person_profile")).isFalse();
+    }
+
+    private static List<jakarta.json.JsonObject> exposures(FakePostHogFlags fake) {
+        return fake.batches().stream().map(FlagDefinitionsTest::json)
+                .flatMap(batch -> batch.getJsonArray("batch").getValuesAs(jakarta.json.JsonObject.class).stream())
+                .filter(e -> e.getString("event").equals("$feature_flag_called")).toList();
     }
 
     @Test
@@ -136,6 +173,7 @@ class FeatureFlagsTest {
             assertThat(posthog.isFeatureEnabled("new-ui", "user-1", false)).isFalse();
             assertThat(posthog.variant("checkout", "user-1")).isEmpty();
             assertThat(posthog.payload("new-ui", "user-1")).isEmpty();
+            assertThat(posthog.bootstrapFlags("user-1")).isEmpty();
             assertThat(flagThreads()).isEmpty();
         } finally {
             posthog.stop();
@@ -326,6 +364,44 @@ class FeatureFlagsTest {
         assertThat(poll.query()).isEqualTo("token=phc_project&send_cohorts");
         assertThat(poll.header("Authorization")).isEqualTo("Bearer " + SECRET);
         assertThat(flagThreads()).contains(FlagDefinitionsPoller.THREAD);
+    }
+
+    @Test
+    void theFlagsKnownForBootstrapComeFromLocalDefinitionsAndTheCacheWithoutAskingPostHog() {
+        fake.definitions(DEFINITIONS).flags("{\"by-plan\":{\"enabled\":true},\"ask-llm\":{\"enabled\":true}}");
+        FeatureFlags flags = flags(Map.of("POSTHOG_FLAGS_SECRET_KEY", SECRET));
+        await().atMost(WAIT).until(flags::hasLocalDefinitions);
+
+        // by-plan needs PostHog, which nobody has asked for user-b yet: not known, and not asked for now
+        assertThat(flags.known("user-b")).containsOnly(Map.entry("ask-llm", FlagResult.OFF),
+                Map.entry("banner", new FlagResult(true, null, "{\"text\":\"hello\"}")));
+        assertThat(fake.flagsRequests()).as("a page never waits for PostHog").isEmpty();
+
+        flags.lookup("by-plan", "user-b"); // a server-side check fills the cache
+        assertThat(flags.known("user-b")).as("local decisions win over PostHog's cached answer, as in lookup")
+                .containsEntry("by-plan", new FlagResult(true, null, null))
+                .containsEntry("ask-llm", FlagResult.OFF)
+                .containsKey("banner");
+        assertThat(flags.known("user-a")).containsEntry("ask-llm", new FlagResult(true, null, null))
+                .doesNotContainKey("by-plan");
+        assertThat(FeatureFlags.off().known("user-b")).isEmpty();
+    }
+
+    @Test
+    void withoutLocalDefinitionsOnlyARecentServerSideAnswerIsKnown() {
+        fake.flags(FLAGS);
+        FeatureFlags flags = flags();
+        assertThat(flags.known("user-1")).isEmpty();
+        assertThat(fake.flagsRequests()).isEmpty();
+
+        flags.lookup("new-ui", "user-1");
+        assertThat(flags.known("user-1")).containsOnlyKeys("ask-llm", "new-ui", "checkout", "old")
+                .containsEntry("checkout", new FlagResult(true, "test", "[1,2]"));
+        assertThat(flags.known("user-2")).isEmpty();
+
+        FeatureFlags uncached = flags(Map.of("POSTHOG_FLAGS_CACHE_TTL", "0"));
+        uncached.lookup("new-ui", "user-1");
+        assertThat(uncached.known("user-1")).as("no cache, nothing known").isEmpty();
     }
 
     @Test

@@ -593,6 +593,23 @@ class SnippetInjectionFilterTest {
     }
 
     @Test
+    void the_excluded_paths_setting_keeps_prefixes_and_warns_about_wildcards_it_cannot_honour() {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        io.agnes.web.Settings settings = new io.agnes.web.Settings(key -> java.util.Optional.ofNullable(env.get(key)));
+        assertThat(SnippetInjectionFilter.excludedPaths(settings)).isEmpty();
+
+        env.put("POSTHOG_SNIPPET_EXCLUDE_PATHS", "/admin, help/");
+        assertThat(SnippetInjectionFilter.excludedPaths(settings)).containsExactly("/admin", "/help");
+
+        try (CapturedLogs logs = new CapturedLogs(io.agnes.web.Settings.class)) {
+            env.put("POSTHOG_SNIPPET_EXCLUDE_PATHS", "/admin/*,/help");
+            assertThat(SnippetInjectionFilter.excludedPaths(settings)).containsExactly("/help");
+            assertThat(logs.lines()).singleElement().satisfies(line -> assertThat(line)
+                    .contains("POSTHOG_SNIPPET_EXCLUDE_PATHS").contains("/admin/*").contains("no wildcards"));
+        }
+    }
+
+    @Test
     void a_server_sent_event_stream_is_not_held_back_at_all() throws Exception {
         InMemoryRequest request = InMemoryRequest.get("/api/events");
         run(request, (req, res) -> {

@@ -75,6 +75,8 @@ class SnippetRendererTest {
         assertThat(snippet).doesNotContain("ph.identify(").doesNotContain("_superProps.user_id")
                 .doesNotContain("distinctID");
         assertThat(config(snippet).containsKey("bootstrap")).isFalse();
+        // after a sign-out (or an expired session) the browser forgets the user: posthog.reset()
+        assertThat(snippet).contains("if(ph.get_property(\"$user_state\")===\"identified\")ph.reset();");
     }
 
     @Test
@@ -188,7 +190,7 @@ class SnippetRendererTest {
     }
 
     @Test
-    void bootstrapCarriesTheServerEvaluatedFlagsForEveryoneAndTheIdOnlyForAnIdentifiedUser() {
+    void bootstrapCarriesTheServerEvaluatedFlagsAndTheIdOnlyForAnIdentifiedUser() {
         Map<String, Object> flags = new LinkedHashMap<>();
         flags.put("new-editor", true);
         flags.put("pricing", "variant-b");
@@ -200,9 +202,9 @@ class SnippetRendererTest {
 
         assertThat(signedIn.getJsonObject("bootstrap")).isEqualTo(json("{\"distinctID\":\"u-7\",\"isIdentifiedID\":true,"
                 + "\"featureFlags\":{\"new-editor\":true,\"pricing\":\"variant-b\"}}"));
-        assertThat(anonymous.getJsonObject("bootstrap")).isEqualTo(
-                json("{\"featureFlags\":{\"new-editor\":true,\"pricing\":\"variant-b\"}}"));
-        assertThat(none.getJsonObject("bootstrap")).isEqualTo(anonymous.getJsonObject("bootstrap"));
+        // the flags were evaluated for the server's distinct id; a browser with its own anonymous id must not use them
+        assertThat(anonymous.containsKey("bootstrap")).isFalse();
+        assertThat(none.containsKey("bootstrap")).isFalse();
     }
 
     @Test
@@ -385,12 +387,12 @@ class SnippetRendererTest {
     }
 
     @Test
-    void anAnonymousVisitorInTheRunScriptIsNeitherIdentifiedNorReset(@TempDir Path dir) throws Exception {
+    void aBrowserStillIdentifiedAfterTheUserSignedOutIsResetAndNotIdentifiedAgain(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(nodeAvailable(), "node is not installed: the rendered snippet is checked as text only");
 
         JsonObject run = runInNode(dir, SnippetRenderer.render(context(IdentifyMode.EMAIL, null)), "identified");
 
-        assertThat(run.getJsonArray("loadedCalls")).isEqualTo(json("[[\"unregister\",\"user_id\"],"
+        assertThat(run.getJsonArray("loadedCalls")).isEqualTo(json("[[\"reset\"],[\"unregister\",\"user_id\"],"
                 + "[\"unregister\",\"user_email\"],[\"unregister\",\"user_name\"],"
                 + "[\"register\",{\"environment\":\"production\",\"release\":\"2.4.1\"}]]"));
     }

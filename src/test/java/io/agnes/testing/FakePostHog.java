@@ -80,6 +80,14 @@ public final class FakePostHog implements AutoCloseable {
     private volatile Reply otherwise = Reply.OK;
     private final List<String> flagsBodies = new CopyOnWriteArrayList<>();
     private volatile String flagsAnswer = "{\"flags\":{},\"errorsWhileComputingFlags\":false}";
+    private final List<BrowserRequest> browserRequests = new CopyOnWriteArrayList<>();
+
+    /**
+     * One request of posthog-js to {@code /e/}: path, raw query, lower-case headers (first values) and the body as
+     * text, decompressed when {@code compression=gzip-js} or {@code Content-Encoding: gzip} says it is gzip.
+     */
+    public record BrowserRequest(String path, String query, Map<String, String> headers, String body) {
+    }
 
     private FakePostHog(int port) {
         try {
@@ -167,6 +175,10 @@ public final class FakePostHog implements AutoCloseable {
             answerFlags(exchange);
             return;
         }
+        if (exchange.getRequestURI().getPath().startsWith("/e/")) {
+            answerBrowserEvents(exchange);
+            return;
+        }
         try (exchange) {
             byte[] raw = exchange.getRequestBody().readAllBytes();
             boolean gzip = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"));
@@ -214,6 +226,31 @@ public final class FakePostHog implements AutoCloseable {
         try (exchange) {
             flagsBodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             byte[] answer = flagsAnswer.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        }
+    }
+
+    /** The browser's {@code /e/} requests received, in order (kept apart from the server's batches). */
+    public List<BrowserRequest> browserRequests() {
+        return List.copyOf(browserRequests);
+    }
+
+    private void answerBrowserEvents(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] raw = exchange.getRequestBody().readAllBytes();
+            String query = exchange.getRequestURI().getRawQuery();
+            boolean gzip = (query != null && query.contains("compression=gzip-js"))
+                    || "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"));
+            byte[] body = gzip ? new GZIPInputStream(new ByteArrayInputStream(raw)).readAllBytes() : raw;
+            Map<String, String> headers = new java.util.TreeMap<>();
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
+            browserRequests.add(new BrowserRequest(exchange.getRequestURI().getPath(), query, headers,
+                    new String(body, StandardCharsets.UTF_8)));
+            byte[] answer = "{\"status\":1}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, answer.length);
             try (OutputStream out = exchange.getResponseBody()) {

@@ -31,6 +31,8 @@ public final class FakePostHogFlags implements AutoCloseable {
 
     public static final String FLAGS_PATH = "/flags/";
     public static final String DEFINITIONS_PATH = "/api/feature_flag/local_evaluation/";
+    /** Events are accepted (200) and kept, so flag exposure events can be checked too. */
+    public static final String BATCH_PATH = "/batch/";
 
     /** One request as received; header names lower case. */
     public record Received(String method, String path, String query, Map<String, String> headers, String body) {
@@ -129,15 +131,24 @@ public final class FakePostHogFlags implements AutoCloseable {
         return requests.stream().filter(r -> r.path().equals(FLAGS_PATH)).toList();
     }
 
+    /** The bodies (decompressed JSON text) of the event batches received. */
+    public List<String> batches() {
+        return requests.stream().filter(r -> r.path().equals(BATCH_PATH)).map(Received::body).toList();
+    }
+
     public List<Received> definitionsRequests() {
         return requests.stream().filter(r -> r.path().equals(DEFINITIONS_PATH)).toList();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Map<String, String> headers = new TreeMap<>();
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
+            byte[] raw = exchange.getRequestBody().readAllBytes();
+            if ("gzip".equalsIgnoreCase(headers.get("content-encoding"))) {
+                raw = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(raw)).readAllBytes();
+            }
+            String body = new String(raw, StandardCharsets.UTF_8);
             Received received = new Received(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     exchange.getRequestURI().getRawQuery(), headers, body);
             requests.add(received);
@@ -155,6 +166,8 @@ public final class FakePostHogFlags implements AutoCloseable {
                             ? new Reply(304, "", Map.of("ETag", current))
                             : new Reply(200, definitions, Map.of("ETag", current));
                 }
+            } else if (received.path().equals(BATCH_PATH)) {
+                reply = Reply.json("{\"status\":1}");
             } else {
                 reply = Reply.status(404, "{\"detail\":\"not a flags endpoint\"}");
             }

@@ -77,6 +77,21 @@ class SettingsTest {
     }
 
     @Test
+    void theContentSecurityPolicyModeIsEnforcedUnlessTheOperatorSaysOtherwise() {
+        assertThat(ContentSecurityPolicy.Mode.from(settings)).isEqualTo(ContentSecurityPolicy.Mode.ENFORCE);
+        env.put("AGNES_CONTENT_SECURITY_POLICY", " Report-Only ");
+        assertThat(ContentSecurityPolicy.Mode.from(settings)).isEqualTo(ContentSecurityPolicy.Mode.REPORT_ONLY);
+        env.put("AGNES_CONTENT_SECURITY_POLICY", "off");
+        assertThat(ContentSecurityPolicy.Mode.from(settings)).isEqualTo(ContentSecurityPolicy.Mode.OFF);
+        assertThat(warnings).isEmpty();
+
+        env.put("AGNES_CONTENT_SECURITY_POLICY", "strict");
+        assertThat(ContentSecurityPolicy.Mode.from(settings)).as("the safe default").isEqualTo(ContentSecurityPolicy.Mode.ENFORCE);
+        assertThat(warnings).singleElement().satisfies(w ->
+                assertThat(w).contains("AGNES_CONTENT_SECURITY_POLICY").contains("\"strict\"").contains("using enforce"));
+    }
+
+    @Test
     void numbersOutOfRangeOrNotNumbersWarnAndUseTheDefault() {
         env.put("AGNES_SESSION_TIMEOUT_MINUTES", "90");
         assertThat(settings.positiveInt(Setting.AGNES_SESSION_TIMEOUT_MINUTES, 1)).isEqualTo(90);

@@ -1,0 +1,376 @@
+package io.agnes.observability;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+
+/**
+ * The same-origin PostHog proxy: forwards a browser's request below {@code POSTHOG_PROXY_PATH} to PostHog (the
+ * {@link ProxyRoute}'s API or assets host, nothing else) and streams the answer back.
+ *
+ * <h2>What is forwarded</h2>
+ * <ul>
+ * <li>Methods GET, HEAD, POST, OPTIONS; anything else is 405. The path below the proxy path and the query string,
+ * only when {@link ProxyRoute#upstream} accepts them (else 404): it is not an open proxy.</li>
+ * <li>Request headers, an allow-list: {@code Content-Type}, {@code Content-Encoding}, {@code User-Agent},
+ * {@code Accept}, {@code Accept-Encoding}, {@code Accept-Language}, {@code If-None-Match},
+ * {@code If-Modified-Since}. {@code Host} is the upstream's (the HTTP client sets it from the URL). NEVER
+ * {@code Cookie}, {@code Authorization} (Agnes' session and tokens), {@code Origin}, {@code Referer} (Agnes' URLs,
+ * whose query strings may carry tokens), hop-by-hop or any other header.</li>
+ * <li>{@code X-Forwarded-For}: the incoming chain (IP literals only, at most {@value #MAX_FORWARDED_HOPS} entries,
+ * else it is dropped) followed by the address the request came from. PostHog geolocates browser events by the
+ * first address; a browser that forges the header can only misplace its own events, and behind a load balancer
+ * that appends the real client address the chain stays correct.</li>
+ * <li>Request bodies are streamed ({@link RequestBodyPublisher}): no whole-body buffer; a body above
+ * {@code maxRequestBytes} (64 MB, PostHog's advice for replay) is refused with 413, by its {@code Content-Length}
+ * before anything is sent, or while streaming.</li>
+ * </ul>
+ *
+ * <h2>What comes back</h2>
+ * The status, the body streamed as it arrives (bytes untouched: a gzip body keeps its {@code Content-Encoding}), and
+ * an allow-list of headers: {@code Content-Type}, {@code Content-Encoding}, {@code Content-Length},
+ * {@code Cache-Control}, {@code ETag}, {@code Last-Modified}, {@code Expires}, {@code Vary}, {@code Retry-After},
+ * {@code X-Content-Type-Options}. NEVER {@code Set-Cookie}; redirects are passed on, never followed; no session is
+ * ever created.
+ *
+ * <h2>Failures and time limits</h2>
+ * PostHog unreachable or failing → 502, no answer → 504, both with a small JSON body; posthog-js retries. An
+ * exchange that makes no progress (no body bytes either way, no answer) for {@code timeout} is aborted, so a
+ * container thread is never held longer than that past the last byte; a slow but moving upload is not cut. Failures
+ * are counted and logged at most once a minute ({@link ProxyCounters}). A browser that goes away ends the exchange
+ * quietly.
+ *
+ * <h2>Threads</h2>
+ * One {@link HttpClient} (no cookie store, no redirects, no system proxy) on a small daemon pool; the request thread
+ * waits for the answer and writes it. {@link #stop()} ends the client and every thread (undeploy).
+ */
+public final class PostHogProxy {
+
+    static final long MAX_REQUEST_BYTES = 64L * 1024 * 1024;
+    static final int MAX_FORWARDED_HOPS = 10;
+    static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "OPTIONS");
+    static final List<String> REQUEST_HEADERS = List.of("Content-Type", "Content-Encoding", "User-Agent", "Accept",
+            "Accept-Encoding", "Accept-Language", "If-None-Match", "If-Modified-Since");
+    static final List<String> RESPONSE_HEADERS = List.of("Content-Type", "Content-Encoding", "Cache-Control", "ETag",
+            "Last-Modified", "Expires", "Vary", "Retry-After", "X-Content-Type-Options");
+
+    private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+
+    private final ProxyRoute route;
+    private final Duration timeout;
+    private final long maxRequestBytes;
+    private final ProxyCounters counters;
+    private final ExecutorService executor;
+    private final ScheduledExecutorService watchdog;
+    private final HttpClient client;
+    private final Set<Exchange> active = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param timeout the longest an exchange may go without progress (and the connect time limit); above zero
+     */
+    public PostHogProxy(ProxyRoute route, Duration timeout, long maxRequestBytes, ProxyCounters counters) {
+        this.route = route;
+        this.timeout = timeout;
+        this.maxRequestBytes = maxRequestBytes;
+        this.counters = counters;
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = Executors.newCachedThreadPool(task -> daemon(task, "posthog-proxy-" + threads.incrementAndGet()));
+        this.watchdog = Executors.newSingleThreadScheduledExecutor(task -> daemon(task, "posthog-proxy-watchdog"));
+        this.client = HttpClient.newBuilder()
+                .executor(executor)
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER) // a redirect is the browser's business, never another upstream
+                .build();
+        long period = Math.clamp(timeout.toMillis() / 4, 20, 1000);
+        watchdog.scheduleWithFixedDelay(this::abortStalled, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** With PostHog's 64 MB request limit. */
+    public static PostHogProxy start(ProxyRoute route, Duration timeout, ProxyCounters counters) {
+        return new PostHogProxy(route, timeout, MAX_REQUEST_BYTES, counters);
+    }
+
+    public ProxyRoute route() {
+        return route;
+    }
+
+    private static Thread daemon(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /** Ends the HTTP client and every thread of the proxy; exchanges still running are aborted. */
+    public void stop() {
+        active.forEach(Exchange::abort);
+        watchdog.shutdownNow();
+        client.shutdownNow();
+        executor.shutdownNow();
+    }
+
+    /** Answers one request below the proxy path. Never throws for anything PostHog or the browser did. */
+    public void forward(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String method = request.getMethod().toUpperCase(Locale.ROOT);
+        if (!METHODS.contains(method)) {
+            response.setHeader("Allow", "GET, HEAD, POST, OPTIONS");
+            refuse(response, 405, "Method not allowed by Agnes' PostHog proxy");
+            return;
+        }
+        String uri = request.getRequestURI();
+        String context = request.getContextPath() == null ? "" : request.getContextPath();
+        Optional<URI> target = uri.startsWith(context)
+                ? route.upstream(uri.substring(context.length()), request.getQueryString()) : Optional.empty();
+        if (target.isEmpty()) {
+            refuse(response, 404, "Not a PostHog path");
+            return;
+        }
+        long declared = request.getContentLengthLong();
+        if (declared > maxRequestBytes) {
+            refuse(response, 413, "Request body larger than " + maxRequestBytes + " bytes");
+            return;
+        }
+
+        Exchange exchange = new Exchange();
+        HttpRequest.Builder upstream = HttpRequest.newBuilder(target.get());
+        if ("http".equalsIgnoreCase(target.get().getScheme())) {
+            upstream.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance with plain-HTTP upstreams
+        }
+        for (String name : REQUEST_HEADERS) {
+            for (Enumeration<String> values = request.getHeaders(name); values != null && values.hasMoreElements(); ) {
+                String value = values.nextElement();
+                if (isHeaderValue(value)) {
+                    upstream.header(name, value);
+                }
+            }
+        }
+        upstream.header("X-Forwarded-For", forwardedFor(request.getHeaders("X-Forwarded-For"), request.getRemoteAddr()));
+        RequestBodyPublisher body = null;
+        if (method.equals("POST") && declared != 0) {
+            body = new RequestBodyPublisher(request.getInputStream(), maxRequestBytes, executor, exchange::progress);
+            upstream.method(method, declared > 0 ? HttpRequest.BodyPublishers.fromPublisher(body, declared)
+                    : HttpRequest.BodyPublishers.fromPublisher(body));
+        } else {
+            upstream.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+
+        String where = target.get().getScheme() + "://" + target.get().getRawAuthority() + target.get().getRawPath();
+        active.add(exchange);
+        try {
+            HttpResponse<InputStream> answer;
+            try {
+                CompletableFuture<HttpResponse<InputStream>> pending = client.sendAsync(upstream.build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                exchange.pending = pending;
+                if (exchange.aborted) {
+                    pending.cancel(true);
+                }
+                answer = pending.get();
+            } catch (ExecutionException | IllegalStateException | IllegalArgumentException e) { // CancellationException: the watchdog
+                failed(response, body, exchange, where, e);
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failed(response, body, exchange, where, e);
+                return;
+            }
+            counters.forwarded();
+            if (body != null) {
+                counters.bytesUp(body.bytesRead());
+            }
+            relay(answer, response, method, exchange, where);
+        } finally {
+            active.remove(exchange);
+        }
+    }
+
+    private void failed(HttpServletResponse response, RequestBodyPublisher body, Exchange exchange, String where,
+            Exception error) throws IOException {
+        if (body != null && body.stop() == RequestBodyPublisher.Stop.TOO_LARGE) {
+            refuse(response, 413, "Request body larger than " + maxRequestBytes + " bytes");
+            return;
+        }
+        if (body != null && body.stop() == RequestBodyPublisher.Stop.CLIENT_FAILED) {
+            return; // the browser went away while sending: nobody to answer, nothing wrong with PostHog
+        }
+        Throwable cause = error instanceof ExecutionException && error.getCause() != null ? error.getCause() : error;
+        boolean timedOut = exchange.aborted || cause instanceof java.net.http.HttpTimeoutException;
+        counters.upstreamFailed(where, timedOut ? "did not answer within " + timeout.toMillis() + " ms"
+                : "could not be reached", cause);
+        if (!response.isCommitted()) {
+            response.resetBuffer();
+            answer(response, timedOut ? 504 : 502, "PostHog did not answer Agnes' proxy; try again later");
+        }
+    }
+
+    /** Streams PostHog's answer to the browser. */
+    private void relay(HttpResponse<InputStream> answer, HttpServletResponse response, String method, Exchange exchange,
+            String where) throws IOException {
+        try (InputStream in = answer.body()) {
+            exchange.upstreamBody = in;
+            if (exchange.aborted) {
+                in.close();
+            }
+            response.setStatus(answer.statusCode());
+            for (String name : RESPONSE_HEADERS) {
+                for (String value : answer.headers().allValues(name)) {
+                    if (isHeaderValue(value)) {
+                        response.addHeader(name, value);
+                    }
+                }
+            }
+            answer.headers().firstValueAsLong("Content-Length").ifPresent(length -> {
+                if (!method.equals("HEAD")) {
+                    response.setContentLengthLong(length);
+                }
+            });
+            if (method.equals("HEAD")) {
+                return;
+            }
+            OutputStream out;
+            try {
+                out = response.getOutputStream();
+            } catch (IOException | IllegalStateException e) {
+                return;
+            }
+            byte[] buffer = new byte[RequestBodyPublisher.CHUNK];
+            while (true) {
+                int n;
+                try {
+                    n = in.read(buffer);
+                } catch (IOException e) {
+                    counters.upstreamFailed(where, exchange.aborted ? "stalled while sending its answer"
+                            : "broke off its answer", e);
+                    if (!response.isCommitted()) {
+                        response.reset();
+                        answer(response, exchange.aborted ? 504 : 502, "PostHog did not finish its answer; try again later");
+                    }
+                    return;
+                }
+                if (n < 0) {
+                    break;
+                }
+                exchange.progress();
+                try {
+                    out.write(buffer, 0, n);
+                    if (in.available() == 0) {
+                        out.flush(); // what PostHog sent so far reaches the browser now, not when a buffer fills
+                    }
+                } catch (IOException clientGone) {
+                    return; // the browser went away; closing the upstream stream ends that exchange too
+                }
+                counters.bytesDown(n);
+            }
+        }
+    }
+
+    private void refuse(HttpServletResponse response, int status, String detail) throws IOException {
+        counters.refused();
+        answer(response, status, detail);
+    }
+
+    /** Agnes' own answer: a small JSON body, set with setStatus (sendError would render Agnes' HTML error page). */
+    private static void answer(HttpServletResponse response, int status, String detail) throws IOException {
+        byte[] json = ("{\"detail\":\"" + detail + "\"}").getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentLength(json.length);
+        try {
+            response.getOutputStream().write(json);
+        } catch (IOException | IllegalStateException clientGone) {
+            // nobody to tell
+        }
+    }
+
+    /**
+     * The {@code X-Forwarded-For} sent upstream: the incoming chain if every entry is an IP literal and there are at
+     * most {@value #MAX_FORWARDED_HOPS} of them (else it is dropped), then {@code remoteAddr}.
+     */
+    static String forwardedFor(Enumeration<String> incoming, String remoteAddr) {
+        List<String> chain = new ArrayList<>();
+        boolean usable = true;
+        for (String line : incoming == null ? List.<String>of() : Collections.list(incoming)) {
+            for (String entry : line.split(",")) {
+                String hop = entry.trim();
+                if (hop.isEmpty()) {
+                    continue;
+                }
+                usable &= IP_LITERAL.matcher(hop).matches() && (hop.indexOf('.') >= 0 || hop.indexOf(':') >= 0);
+                chain.add(hop);
+            }
+        }
+        if (!usable || chain.size() > MAX_FORWARDED_HOPS) {
+            chain.clear();
+        }
+        chain.add(remoteAddr);
+        return String.join(", ", chain);
+    }
+
+    /** Printable ASCII and tabs only: nothing that could split or smuggle a header. */
+    private static boolean isHeaderValue(String value) {
+        return value != null && value.length() <= 8192 && value.chars().allMatch(c -> c == '\t' || (c >= 0x20 && c < 0x7f));
+    }
+
+    private void abortStalled() {
+        long limit = timeout.toNanos();
+        long now = System.nanoTime();
+        for (Exchange exchange : active) {
+            if (now - exchange.lastProgress > limit) {
+                exchange.abort();
+            }
+        }
+    }
+
+    /** One forwarded request in flight, as the watchdog sees it. */
+    private static final class Exchange {
+
+        volatile long lastProgress = System.nanoTime();
+        volatile boolean aborted;
+        volatile CompletableFuture<?> pending;
+        volatile InputStream upstreamBody;
+
+        void progress() {
+            lastProgress = System.nanoTime();
+        }
+
+        void abort() {
+            aborted = true;
+            CompletableFuture<?> future = pending;
+            if (future != null) {
+                future.cancel(true);
+            }
+            InputStream body = upstreamBody;
+            if (body != null) {
+                try {
+                    body.close();
+                } catch (IOException ignored) {
+                    // closing is all we wanted
+                }
+            }
+        }
+    }
+}
