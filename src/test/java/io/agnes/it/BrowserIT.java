@@ -25,7 +25,6 @@ import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
@@ -260,18 +259,23 @@ class BrowserIT {
     }
 
     @Test
-    @Disabled("needs server-evaluated flags in the snippet's bootstrap (SnippetInjectionFilter passes Map.of() on main): "
-            + "enable when the lead's bootstrap-flags change is merged")
     void aFlagTheServerKnowsIsInTheBootstrapOnFirstLoad() {
-        posthog.flag("ask-llm", true).browserFlagsStatus(500);
+        posthog.flag("browser-bootstrap-check", true).browserFlagsStatus(500);
         try {
             ChromeDriver browser = signedInBrowser();
-            // the query page makes the server evaluate ask-llm for this user (then cached); the next page carries it
-            browser.get(base() + "/query");
-            browser.get(base() + "/catalog");
             awaitPostHog(browser);
-            assertThat(browser.executeScript("return posthog.isFeatureEnabled('ask-llm')"))
-                    .as("only the bootstrap can tell: the browser's own /flags/ requests fail").isEqualTo(true);
+            String userId = distinctId(browser);
+            // the query page makes the server check ask-llm for this user, which asks PostHog for all of the user's
+            // flags; once that answer has arrived the server knows them, and the next page carries them
+            browser.get(base() + "/query");
+            Awaitility.await().atMost(PATIENCE).until(() -> posthog.flagsRequests().stream()
+                    .anyMatch(r -> r.containsKey("api_key") && userId.equals(r.getString("distinct_id", ""))));
+            Awaitility.await().atMost(PATIENCE).untilAsserted(() -> {
+                browser.get(base() + "/catalog");
+                awaitPostHog(browser);
+                assertThat(browser.executeScript("return posthog.isFeatureEnabled('browser-bootstrap-check')"))
+                        .as("only the bootstrap can tell: the browser's own /flags/ requests fail").isEqualTo(true);
+            });
         } finally {
             posthog.browserFlagsStatus(200);
         }

@@ -15,7 +15,6 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
@@ -27,7 +26,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * still reaches PostHog: posthog-js itself, remote config, events, replay, flags; the browser's own resource timing
  * lists no request to PostHog's host.
  */
-@Disabled("needs the same-origin proxy (POSTHOG_PROXY_PATH), being built on the proxy branch: enable when it is on main")
 @ExtendWith(BrowserTools.class)
 @ExtendWith(ArquillianExtension.class)
 class BrowserProxyIT {
