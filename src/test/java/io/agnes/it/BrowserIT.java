@@ -238,11 +238,7 @@ class BrowserIT {
         String hostileName = "</script><script>window.__agnesPwned=1;alert(1)</script>"
                 + "<img src=x onerror=\"window.__agnesPwned=2\">\u2028'\"&";
         String email = "hostile-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        WebClient admin = new WebClient(url);
-        assertThat(admin.login(ADMIN, PASSWORD).statusCode()).isEqualTo(303);
-        assertThat(admin.postJson("/api/admin/users", Json.createObjectBuilder().add("email", email)
-                .add("display_name", hostileName).add("password", "hostile-pass-123").build().toString()).statusCode())
-                .isBetween(200, 201);
+        createUser(email, hostileName, "hostile-pass-123");
 
         ChromeDriver browser = browser();
         signIn(browser, email, "hostile-pass-123");
@@ -260,9 +256,13 @@ class BrowserIT {
 
     @Test
     void aFlagTheServerKnowsIsInTheBootstrapOnFirstLoad() {
+        // a user of its own: the server has no cached flag answer for them from before the flag existed
+        String email = "flags-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        createUser(email, "Flag Tester", "flag-tester-pass-1");
         posthog.flag("browser-bootstrap-check", true).browserFlagsStatus(500);
         try {
-            ChromeDriver browser = signedInBrowser();
+            ChromeDriver browser = browser();
+            signIn(browser, email, "flag-tester-pass-1");
             awaitPostHog(browser);
             String userId = distinctId(browser);
             // the query page makes the server check ask-llm for this user, which asks PostHog for all of the user's
@@ -306,6 +306,14 @@ class BrowserIT {
         browser.findElement(By.name("password")).sendKeys(password);
         browser.findElement(By.cssSelector("#login-form button[type=submit]")).click();
         new WebDriverWait(browser, PATIENCE).until(d -> !d.getCurrentUrl().contains("/login"));
+    }
+
+    private void createUser(String email, String displayName, String password) {
+        WebClient admin = new WebClient(url);
+        assertThat(admin.login(ADMIN, PASSWORD).statusCode()).isEqualTo(303);
+        assertThat(admin.postJson("/api/admin/users", Json.createObjectBuilder().add("email", email)
+                .add("display_name", displayName).add("password", password).build().toString()).statusCode())
+                .isBetween(200, 201);
     }
 
     private JsonObject me() {
