@@ -1,0 +1,107 @@
+package io.agnes.web;
+
+import jakarta.inject.Inject;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@code GET /debug/page?kb=N&chunk=B&flush=0|1}: a benchmark fixture (docs/performance.md, "End-to-end load"), an
+ * HTML page of {@code kb} KB streamed to the normal servlet output stream in writes of {@code chunk} bytes, so it
+ * passes the GZIP and snippet filters exactly like a JSP page does. A WAR cannot carry generated multi-megabyte
+ * {@code .html} files, hence a servlet. {@code flush=1} flushes after every write (a page that streams as it is
+ * produced). Same gates as {@link DebugPageServlet}: signed in (the authentication filter), then DEBUG (404).
+ *
+ * <p>Bad numbers get a 400 naming the allowed range: kb 1–{@value #MAX_KB}, chunk 64–{@value #MAX_CHUNK} (default
+ * {@value #DEFAULT_CHUNK}).
+ */
+@WebServlet(urlPatterns = "/debug/page")
+public class DebugLoadPageServlet extends HttpServlet {
+
+    static final int MAX_KB = 20 * 1024;
+    static final int MAX_CHUNK = 1024 * 1024;
+    static final int DEFAULT_CHUNK = 8192;
+
+    private static final byte[] HEAD = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            + "<title>Agnes load fixture</title>\n<link rel=\"stylesheet\" href=\"/static/agnes.css\">\n</head>\n"
+            + "<body>\n<table class=\"query-result\">\n").getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TAIL = "</table>\n</body>\n</html>\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ROW = "<tr><td>2026-11-27</td><td>north</td><td class=\"num\">12345.67</td><td>lorem ipsum dolor sit</td></tr>\n"
+            .getBytes(StandardCharsets.US_ASCII);
+
+    @Inject
+    Settings settings;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        if (!settings.flag(Setting.DEBUG)) {
+            response.sendError(HttpServletResponse.SC_NOT_FOUND);
+            return;
+        }
+        int kb;
+        int chunk;
+        try {
+            kb = number(request.getParameter("kb"), 30, 1, MAX_KB, "kb");
+            chunk = number(request.getParameter("chunk"), DEFAULT_CHUNK, 64, MAX_CHUNK, "chunk");
+        } catch (IllegalArgumentException bad) {
+            response.sendError(HttpServletResponse.SC_BAD_REQUEST, bad.getMessage());
+            return;
+        }
+        boolean flush = "1".equals(request.getParameter("flush"));
+        response.setContentType("text/html;charset=UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        write(response.getOutputStream(), kb * 1024L, chunk, flush);
+    }
+
+    /** Exactly {@code size} bytes of page (at least head and tail), in writes of at most {@code chunk} bytes. */
+    static void write(OutputStream out, long size, int chunk, boolean flush) throws IOException {
+        byte[] buffer = new byte[chunk];
+        long bodyBytes = Math.max(0, size - HEAD.length - TAIL.length);
+        long remaining = HEAD.length + bodyBytes + TAIL.length;
+        long position = 0;
+        while (remaining > 0) {
+            int n = (int) Math.min(chunk, remaining);
+            for (int i = 0; i < n; i++) {
+                buffer[i] = byteAt(position + i, bodyBytes);
+            }
+            out.write(buffer, 0, n);
+            if (flush) {
+                out.flush();
+            }
+            position += n;
+            remaining -= n;
+        }
+    }
+
+    private static byte byteAt(long position, long bodyBytes) {
+        if (position < HEAD.length) {
+            return HEAD[(int) position];
+        }
+        long inBody = position - HEAD.length;
+        if (inBody < bodyBytes) {
+            // rows, and spaces to pad the last partial row (HTML ignores them)
+            long fullRows = bodyBytes / ROW.length;
+            return inBody < fullRows * ROW.length ? ROW[(int) (inBody % ROW.length)] : (byte) ' ';
+        }
+        return TAIL[(int) (inBody - bodyBytes)];
+    }
+
+    private static int number(String raw, int fallback, int min, int max, String name) {
+        if (raw == null || raw.isBlank()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(raw.trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below like an out-of-range value
+        }
+        throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", got '" + raw + "'");
+    }
+}
