@@ -46,7 +46,7 @@ final class Streaming {
         List<Socket> sockets = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Socket socket = new Socket();
-            socket.setReceiveBufferSize(4096);
+            socket.setReceiveBufferSize(4096); // small, so a reader that stops reading stops the server's writes soon
             socket.connect(new InetSocketAddress("127.0.0.1", agnes.port), 10_000);
             socket.setSoTimeout(60_000);
             send(socket, agnes, path, false);
@@ -56,6 +56,27 @@ final class Streaming {
             if (socket.getInputStream().read(new byte[1024]) < 0) {
                 throw new IOException("a stalled reader's response ended at once");
             }
+        }
+        return sockets;
+    }
+
+    /**
+     * Opens {@code count} requests for a slowly produced page and reads every byte as it comes, each on its own
+     * virtual thread, once all have started: the responses are in flight because the application is still writing.
+     */
+    static List<Socket> drainedReaders(AgnesProcess agnes, String path, int count) throws IOException {
+        List<Socket> sockets = stalledReaders(agnes, path, count);
+        for (Socket socket : sockets) {
+            Thread.ofVirtual().start(() -> {
+                byte[] buffer = new byte[16 * 1024];
+                try (InputStream in = socket.getInputStream()) {
+                    while (in.read(buffer) >= 0) {
+                        // discard
+                    }
+                } catch (IOException closed) {
+                    // closed by closeAll
+                }
+            });
         }
         return sockets;
     }

@@ -10,14 +10,15 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * {@code GET /debug/page?kb=N&chunk=B&flush=0|1}: a benchmark fixture (docs/performance.md, "End-to-end load"), an
+ * {@code GET /debug/page?kb=N&chunk=B&flush=0|1&pause=MS}: a benchmark fixture (docs/performance.md, "End-to-end load"), an
  * HTML page of {@code kb} KB streamed to the normal servlet output stream in writes of {@code chunk} bytes, so it
  * passes the GZIP and snippet filters exactly like a JSP page does. A WAR cannot carry generated multi-megabyte
  * {@code .html} files, hence a servlet. {@code flush=1} flushes after every write (a page that streams as it is
- * produced). Same gates as {@link DebugPageServlet}: signed in (the authentication filter), then DEBUG (404).
+ * produced); {@code pause} waits that many milliseconds after every write (a page produced slowly, so that many
+ * responses are in flight at once). Same gates as {@link DebugPageServlet}: signed in (the authentication filter), then DEBUG (404).
  *
  * <p>Bad numbers get a 400 naming the allowed range: kb 1–{@value #MAX_KB}, chunk 64–{@value #MAX_CHUNK} (default
- * {@value #DEFAULT_CHUNK}).
+ * {@value #DEFAULT_CHUNK}), pause 0–{@value #MAX_PAUSE_MS}.
  */
 @WebServlet(urlPatterns = "/debug/page")
 public class DebugLoadPageServlet extends HttpServlet {
@@ -25,6 +26,7 @@ public class DebugLoadPageServlet extends HttpServlet {
     static final int MAX_KB = 20 * 1024;
     static final int MAX_CHUNK = 1024 * 1024;
     static final int DEFAULT_CHUNK = 8192;
+    static final int MAX_PAUSE_MS = 1000;
 
     private static final byte[] HEAD = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             + "<title>Agnes load fixture</title>\n<link rel=\"stylesheet\" href=\"/static/agnes.css\">\n</head>\n"
@@ -44,9 +46,11 @@ public class DebugLoadPageServlet extends HttpServlet {
         }
         int kb;
         int chunk;
+        int pause;
         try {
             kb = number(request.getParameter("kb"), 30, 1, MAX_KB, "kb");
             chunk = number(request.getParameter("chunk"), DEFAULT_CHUNK, 64, MAX_CHUNK, "chunk");
+            pause = number(request.getParameter("pause"), 0, 0, MAX_PAUSE_MS, "pause");
         } catch (IllegalArgumentException bad) {
             response.sendError(HttpServletResponse.SC_BAD_REQUEST, bad.getMessage());
             return;
@@ -54,11 +58,16 @@ public class DebugLoadPageServlet extends HttpServlet {
         boolean flush = "1".equals(request.getParameter("flush"));
         response.setContentType("text/html;charset=UTF-8");
         response.setHeader("Cache-Control", "no-store");
-        write(response.getOutputStream(), kb * 1024L, chunk, flush);
+        try {
+            write(response.getOutputStream(), kb * 1024L, chunk, flush, pause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while writing the page", e);
+        }
     }
 
     /** Exactly {@code size} bytes of page (at least head and tail), in writes of at most {@code chunk} bytes. */
-    static void write(OutputStream out, long size, int chunk, boolean flush) throws IOException {
+    static void write(OutputStream out, long size, int chunk, boolean flush, int pauseMillis) throws IOException, InterruptedException {
         byte[] buffer = new byte[chunk];
         long bodyBytes = Math.max(0, size - HEAD.length - TAIL.length);
         long remaining = HEAD.length + bodyBytes + TAIL.length;
@@ -71,6 +80,9 @@ public class DebugLoadPageServlet extends HttpServlet {
             out.write(buffer, 0, n);
             if (flush) {
                 out.flush();
+            }
+            if (pauseMillis > 0) {
+                Thread.sleep(pauseMillis); // the fixture's slowness is the point: a page still being produced
             }
             position += n;
             remaining -= n;

@@ -51,20 +51,27 @@ class DebugLoadPageServletTest {
             }
         };
 
-        DebugLoadPageServlet.write(counting, 10_000, 4096, true);
+        DebugLoadPageServlet.write(counting, 10_000, 4096, true, 0);
 
         assertThat(writes).containsExactly(4096, 4096, 1808);
         assertThat(flushes[0]).isEqualTo(3);
         assertThat(all.size()).isEqualTo(10_000);
         flushes[0] = 0;
-        DebugLoadPageServlet.write(counting, 10_000, 4096, false);
+        DebugLoadPageServlet.write(counting, 10_000, 4096, false, 0);
         assertThat(flushes[0]).isZero();
+    }
+
+    @Test
+    void pausesAfterEveryWriteWhenAsked() throws Exception {
+        long start = System.nanoTime();
+        DebugLoadPageServlet.write(OutputStream.nullOutputStream(), 4096, 1024, false, 20);
+        assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(4 * 20);
     }
 
     @Test
     void aPageSmallerThanItsHeadAndTailIsStillWholeHtml() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        DebugLoadPageServlet.write(out, 1, 64, false);
+        DebugLoadPageServlet.write(out, 1, 64, false, 0);
         assertThat(out.toString(StandardCharsets.US_ASCII)).contains("</head>").endsWith("</html>\n");
     }
 
@@ -82,6 +89,7 @@ class DebugLoadPageServletTest {
         assertThat(huge.getStatus()).isEqualTo(400);
         assertThat(huge.getErrorMessage()).contains("kb must be a whole number from 1 to 20480", "99999999");
         assertThat(get("/debug/page?chunk=abc", true).getErrorMessage()).contains("chunk must be a whole number from 64");
+        assertThat(get("/debug/page?pause=5000", true).getErrorMessage()).contains("pause must be a whole number from 0 to 1000");
     }
 
     private static InMemoryResponse get(String uri, boolean debug) throws Exception {
