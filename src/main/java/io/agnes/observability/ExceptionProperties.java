@@ -180,22 +180,31 @@ public final class ExceptionProperties {
         String className = element.getClassName();
         String method = element.getMethodName();
         boolean generatedClass = SYNTHETIC_CLASS.matcher(className).find();
-        Map<String, Object> frame = new LinkedHashMap<>();
-        frame.put("platform", "java");
-        frame.put("module", className);
-        frame.put("function", method);
+        // key, value pairs in the order PostHog shows them; a compact map because a full backlog holds a million frames
+        Object[] fields = new Object[14];
+        int n = 0;
+        fields[n++] = "platform";
+        fields[n++] = "java";
+        fields[n++] = "module";
+        fields[n++] = className;
+        fields[n++] = "function";
+        fields[n++] = method;
         if (element.getFileName() != null && !element.getFileName().isEmpty()) {
-            frame.put("filename", element.getFileName());
+            fields[n++] = "filename";
+            fields[n++] = element.getFileName();
         }
         if (element.getLineNumber() >= 0) {
-            frame.put("lineno", element.getLineNumber());
+            fields[n++] = "lineno";
+            fields[n++] = element.getLineNumber();
         }
         // a container's proxy of an Agnes bean lives in an io.agnes package but is not Agnes code
-        frame.put("in_app", className.startsWith(IN_APP_PREFIX) && !generatedClass);
+        fields[n++] = "in_app";
+        fields[n++] = className.startsWith(IN_APP_PREFIX) && !generatedClass;
         if (generatedClass || SYNTHETIC_METHOD.matcher(method).find()) {
-            frame.put("method_synthetic", true);
+            fields[n++] = "method_synthetic";
+            fields[n++] = true;
         }
-        return frame;
+        return new FrameMap(fields, n);
     }
 
     // Throwable's getters can be overridden; a capture must not fail because one of them does
