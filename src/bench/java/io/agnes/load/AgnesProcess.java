@@ -173,13 +173,25 @@ final class AgnesProcess implements AutoCloseable {
         return Long.parseLong(m.group(1) != null ? m.group(1) : m.group(2)) * 1024;
     }
 
-    /** Live platform threads of the server (jcmd Thread.print), for the outage report. */
-    private String jcmd(String command) throws Exception {
+    /** Starts a JFR recording (profiling settings) that {@link #stopRecording} writes to {@code <dir>/<name>.jfr}. */
+    void startRecording() throws Exception {
+        jcmd("JFR.start", "name=load", "settings=profile");
+    }
+
+    Path stopRecording() throws Exception {
+        Path file = dir.resolve(name + ".jfr").toAbsolutePath();
+        jcmd("JFR.stop", "name=load", "filename=" + file);
+        return file;
+    }
+
+    private String jcmd(String... command) throws Exception {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-        Process p = new ProcessBuilder(jcmd, String.valueOf(process.pid()), command).redirectErrorStream(true).start();
+        List<String> line = new ArrayList<>(List.of(jcmd, String.valueOf(process.pid())));
+        line.addAll(List.of(command));
+        Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("jcmd " + command + " failed: " + out);
+            throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed: " + out);
         }
         return out;
     }

@@ -19,11 +19,12 @@ import java.util.UUID;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The end-to-end load and fault benchmark of issue 6 ({@code ./agnes load [--quick] [all|throughput|faults]},
+ * The end-to-end load and fault benchmark of issue 6 ({@code ./agnes load [--quick] [--jfr] [all|throughput|faults]},
  * docs/performance.md): one build, Agnes on Payara Micro as (a) PostHog off, (b) on with a fast fake PostHog,
  * (c) on with a black-holed PostHog, all three running at once on loopback and loaded one at a time, in rounds
  * that rotate the order, so every ratio compares measurements taken seconds apart. Then the faults on (b).
- * Writes the report (Markdown) to stdout and to {@code target/load/<run>/report.md}.
+ * Writes the report (Markdown) to stdout and to {@code target/load/<run>/report.md}. {@code --jfr} records the
+ * measured rounds of each server with JFR (profiling settings), to find where a ratio's time goes.
  */
 public final class LoadRun {
 
@@ -59,8 +60,11 @@ public final class LoadRun {
     private final String email = System.getenv().getOrDefault("LOAD_ADMIN_EMAIL", "load-admin@example.test");
     private final String password = System.getenv().getOrDefault("LOAD_ADMIN_PASSWORD", "load-" + UUID.randomUUID());
 
-    private LoadRun(boolean quick) throws IOException {
+    private final boolean jfr;
+
+    private LoadRun(boolean quick, boolean jfr) throws IOException {
         this.quick = quick;
+        this.jfr = jfr;
         cellSeconds = quick ? 3 : 6;
         warmSeconds = quick ? 2 : 5;
         rounds = quick ? 1 : 5;
@@ -79,10 +83,10 @@ public final class LoadRun {
         boolean quick = list.contains("--quick");
         String mode = list.stream().filter(a -> !a.startsWith("--")).findFirst().orElse("all");
         if (!List.of("all", "throughput", "faults").contains(mode)) {
-            System.err.println("Usage: ./agnes load [--quick] [all|throughput|faults]   (got '" + mode + "')");
+            System.err.println("Usage: ./agnes load [--quick] [--jfr] [all|throughput|faults]   (got '" + mode + "')");
             System.exit(2);
         }
-        new LoadRun(quick).run(mode);
+        new LoadRun(quick, list.contains("--jfr")).run(mode);
     }
 
     private void run(String mode) throws Exception {
@@ -159,6 +163,11 @@ public final class LoadRun {
                 wrk(server, target, warmSeconds);
             }
         }
+        if (jfr) {
+            for (AgnesProcess server : abc) {
+                server.startRecording();
+            }
+        }
         // results[target][config] = one result per round
         List<List<List<Wrk.Result>>> results = new ArrayList<>();
         for (int t = 0; t < TARGETS.size(); t++) {
@@ -172,6 +181,11 @@ public final class LoadRun {
                     Wrk.Result result = wrk(abc.get(config), TARGETS.get(t), cellSeconds);
                     results.get(t).get(config).add(result);
                 }
+            }
+        }
+        if (jfr) {
+            for (AgnesProcess server : abc) {
+                log("JFR recording of the measured rounds: " + server.stopRecording());
             }
         }
         line("");
@@ -262,12 +276,13 @@ public final class LoadRun {
         line("");
         line("Live heap after a full GC (jcmd GC.run, then GC.heap_info) with N responses in flight, minus the same before they "
                 + "started, ÷ N; median of " + (quick ? 1 : 3) + " round(s) rotating a/b/c. Target: (b) − (a) ≤ 64 KB. "
-                + "Page being produced: 16 KB writes, flushed, 50 ms apart (a page still being computed), the client reading everything. "
+                + "Page being produced: 16 KB writes, flushed, 1 s apart (a page still being computed; measured 1 s after the first byte, "
+                + "so what the container keeps of the bytes already written stays small next to the per-response state), the client reading everything. "
                 + "Stalled readers: the page as fast as it goes, the client stops reading after 1 KB (its receive buffer 4 KB).");
         line("");
         line("| in flight | N | (a) KB / response | (b) KB / response | (c) KB / response | (b) − (a) KB | (c) − (a) KB | per round (a); (b); (c) | met |");
         line("|---|---:|---:|---:|---:|---:|---:|---|---|");
-        heapPerResponse(abc, "page being produced", "/debug/page?kb=10240&chunk=16384&flush=1&pause=50", false);
+        heapPerResponse(abc, "page being produced", "/debug/page?kb=10240&chunk=16384&flush=1&pause=1000", false);
         heapPerResponse(abc, "stalled readers", BIG_PAGE, true);
     }
 
@@ -285,7 +300,7 @@ public final class LoadRun {
                 try {
                     // every response has sent its first bytes; give the writers time to fill their buffers (stalled:
                     // to write the whole page into whatever holds it, which takes seconds for 32 x 10 MB on 2 busy cores)
-                    Thread.sleep(stall ? 6000 : 2000);
+                    Thread.sleep(stall ? 6000 : 1000);
                     long during = server.heapAfterGc();
                     perResponse.get(config).add((during - before) / (double) stalledReaders);
                 } finally {
