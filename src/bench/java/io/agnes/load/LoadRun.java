@@ -24,7 +24,7 @@ import java.util.function.ToDoubleFunction;
  * (c) on with a black-holed PostHog, all three running at once on loopback and loaded one at a time, in rounds
  * that rotate the order, so every ratio compares measurements taken seconds apart. Then the faults on (b).
  * Writes the report (Markdown) to stdout and to {@code target/load/<run>/report.md}. {@code --jfr} records the
- * measured rounds of each server with JFR (profiling settings), to find where a ratio's time goes.
+ * measured rounds of each server with JFR (default settings), to find where a ratio's time goes.
  */
 public final class LoadRun {
 
