@@ -66,17 +66,27 @@ public class DebugLoadPageServlet extends HttpServlet {
         }
     }
 
+    /** Rows enough for the largest write at any offset: every write is one copy out of it, so the fixture stays cheap. */
+    private static final byte[] ROWS = rows(MAX_CHUNK + ROW.length);
+
+    private static byte[] rows(int atLeast) {
+        byte[] rows = new byte[(atLeast / ROW.length + 1) * ROW.length];
+        for (int i = 0; i < rows.length; i += ROW.length) {
+            System.arraycopy(ROW, 0, rows, i, ROW.length);
+        }
+        return rows;
+    }
+
     /** Exactly {@code size} bytes of page (at least head and tail), in writes of at most {@code chunk} bytes. */
     static void write(OutputStream out, long size, int chunk, boolean flush, int pauseMillis) throws IOException, InterruptedException {
         byte[] buffer = new byte[chunk];
         long bodyBytes = Math.max(0, size - HEAD.length - TAIL.length);
-        long remaining = HEAD.length + bodyBytes + TAIL.length;
+        long fullRowBytes = bodyBytes / ROW.length * ROW.length;
+        long total = HEAD.length + bodyBytes + TAIL.length;
         long position = 0;
-        while (remaining > 0) {
-            int n = (int) Math.min(chunk, remaining);
-            for (int i = 0; i < n; i++) {
-                buffer[i] = byteAt(position + i, bodyBytes);
-            }
+        while (position < total) {
+            int n = (int) Math.min(chunk, total - position);
+            fill(buffer, n, position, bodyBytes, fullRowBytes);
             out.write(buffer, 0, n);
             if (flush) {
                 out.flush();
@@ -85,21 +95,32 @@ public class DebugLoadPageServlet extends HttpServlet {
                 Thread.sleep(pauseMillis); // the fixture's slowness is the point: a page still being produced
             }
             position += n;
-            remaining -= n;
         }
     }
 
-    private static byte byteAt(long position, long bodyBytes) {
-        if (position < HEAD.length) {
-            return HEAD[(int) position];
+    /** Bytes {@code [position, position + n)} of the page: head, whole rows, spaces padding the last row, tail. */
+    private static void fill(byte[] buffer, int n, long position, long bodyBytes, long fullRowBytes) {
+        int i = 0;
+        while (i < n) {
+            long at = position + i;
+            int run;
+            if (at < HEAD.length) {
+                run = (int) Math.min(n - i, HEAD.length - at);
+                System.arraycopy(HEAD, (int) at, buffer, i, run);
+            } else if (at - HEAD.length < fullRowBytes) {
+                long inRows = at - HEAD.length;
+                run = (int) Math.min(n - i, fullRowBytes - inRows);
+                System.arraycopy(ROWS, (int) (inRows % ROW.length), buffer, i, run);
+            } else if (at - HEAD.length < bodyBytes) {
+                run = (int) Math.min(n - i, bodyBytes - (at - HEAD.length));
+                java.util.Arrays.fill(buffer, i, i + run, (byte) ' '); // HTML ignores it
+            } else {
+                int inTail = (int) (at - HEAD.length - bodyBytes);
+                run = Math.min(n - i, TAIL.length - inTail);
+                System.arraycopy(TAIL, inTail, buffer, i, run);
+            }
+            i += run;
         }
-        long inBody = position - HEAD.length;
-        if (inBody < bodyBytes) {
-            // rows, and spaces to pad the last partial row (HTML ignores them)
-            long fullRows = bodyBytes / ROW.length;
-            return inBody < fullRows * ROW.length ? ROW[(int) (inBody % ROW.length)] : (byte) ' ';
-        }
-        return TAIL[(int) (inBody - bodyBytes)];
     }
 
     private static int number(String raw, int fallback, int min, int max, String name) {

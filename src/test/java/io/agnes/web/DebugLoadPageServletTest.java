@@ -62,6 +62,20 @@ class DebugLoadPageServletTest {
     }
 
     @Test
+    void theSamePageWhateverTheChunkSize() throws Exception {
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        DebugLoadPageServlet.write(whole, 100_003, DebugLoadPageServlet.MAX_CHUNK, false, 0);
+        for (int chunk : new int[] {64, 97, 8192}) {
+            ByteArrayOutputStream chunked = new ByteArrayOutputStream();
+            DebugLoadPageServlet.write(chunked, 100_003, chunk, false, 0);
+            assertThat(chunked.toByteArray()).as("chunk " + chunk).isEqualTo(whole.toByteArray());
+        }
+        String page = whole.toString(StandardCharsets.US_ASCII);
+        assertThat(page).hasSize(100_003).contains("<tr><td>2026-11-27</td>").endsWith("</table>\n</body>\n</html>\n");
+        assertThat(page.substring(0, page.lastIndexOf("</table>")).stripTrailing()).endsWith("</tr>");
+    }
+
+    @Test
     void pausesAfterEveryWriteWhenAsked() throws Exception {
         long start = System.nanoTime();
         DebugLoadPageServlet.write(OutputStream.nullOutputStream(), 4096, 1024, false, 20);
