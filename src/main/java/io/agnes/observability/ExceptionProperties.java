@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -62,6 +63,13 @@ public final class ExceptionProperties {
                     + "|\\$\\$SpringCGLIB|^jdk\\.internal\\.reflect\\.(?:Generated|DirectMethodHandle)|^sun\\.reflect\\.Generated"
                     + "|^com\\.sun\\.proxy\\.|^jdk\\.proxy\\d+\\.|(?:^|[.$])\\$Proxy\\d+$");
     private static final Pattern SYNTHETIC_METHOD = Pattern.compile("^lambda\\$|\\$lambda\\$|^access\\$\\d+$");
+    /**
+     * {@link #SYNTHETIC_CLASS} per class name: the regex on every frame (100 per exception) made a captured 500 cost
+     * a third of its throughput under load (docs/performance.md), and a stack holds few distinct classes. Bounded:
+     * cleared when full.
+     */
+    private static final Map<String, Boolean> GENERATED_CLASSES = new ConcurrentHashMap<>();
+    static final int GENERATED_CLASSES_MAX = 4096;
 
     private ExceptionProperties() {
     }
@@ -179,23 +187,33 @@ public final class ExceptionProperties {
     private static Map<String, Object> frame(StackTraceElement element) {
         String className = element.getClassName();
         String method = element.getMethodName();
-        boolean generatedClass = SYNTHETIC_CLASS.matcher(className).find();
-        Map<String, Object> frame = new LinkedHashMap<>();
-        frame.put("platform", "java");
-        frame.put("module", className);
-        frame.put("function", method);
+        boolean generatedClass = isGeneratedClass(className);
+        // key, value pairs in the order PostHog shows them; a compact map because a full backlog holds a million frames
+        Object[] fields = new Object[14];
+        int n = 0;
+        fields[n++] = "platform";
+        fields[n++] = "java";
+        fields[n++] = "module";
+        fields[n++] = className;
+        fields[n++] = "function";
+        fields[n++] = method;
         if (element.getFileName() != null && !element.getFileName().isEmpty()) {
-            frame.put("filename", element.getFileName());
+            fields[n++] = "filename";
+            fields[n++] = element.getFileName();
         }
         if (element.getLineNumber() >= 0) {
-            frame.put("lineno", element.getLineNumber());
+            fields[n++] = "lineno";
+            fields[n++] = element.getLineNumber();
         }
         // a container's proxy of an Agnes bean lives in an io.agnes package but is not Agnes code
-        frame.put("in_app", className.startsWith(IN_APP_PREFIX) && !generatedClass);
-        if (generatedClass || SYNTHETIC_METHOD.matcher(method).find()) {
-            frame.put("method_synthetic", true);
+        fields[n++] = "in_app";
+        fields[n++] = className.startsWith(IN_APP_PREFIX) && !generatedClass;
+        // every synthetic method pattern has a '$': most frames are decided without the regex
+        if (generatedClass || method.indexOf('$') >= 0 && SYNTHETIC_METHOD.matcher(method).find()) {
+            fields[n++] = "method_synthetic";
+            fields[n++] = true;
         }
-        return frame;
+        return new FrameMap(fields, n);
     }
 
     // Throwable's getters can be overridden; a capture must not fail because one of them does
@@ -224,6 +242,19 @@ public final class ExceptionProperties {
         } catch (RuntimeException e) {
             return "";
         }
+    }
+
+    static boolean isGeneratedClass(String className) {
+        Boolean known = GENERATED_CLASSES.get(className);
+        if (known != null) {
+            return known;
+        }
+        boolean generated = SYNTHETIC_CLASS.matcher(className).find();
+        if (GENERATED_CLASSES.size() >= GENERATED_CLASSES_MAX) {
+            GENERATED_CLASSES.clear();
+        }
+        GENERATED_CLASSES.put(className, generated);
+        return generated;
     }
 
     private static StackTraceElement[] stackOf(Throwable t) {

@@ -233,4 +233,20 @@ class ExceptionPropertiesTest {
             }
         }
     }
+
+    @Test
+    void generatedClassesAreRecognisedTheSameWhenRememberedAndAfterTheMemoryIsFull() {
+        List<String> generated = List.of("io.agnes.query.QueryResource$Proxy$_$$_WeldClientProxy",
+                "io.agnes.llm.LlmClient$Proxy$_$$_WeldSubclass", "io.agnes.X$$Lambda/0x1234", "jdk.proxy3.$Proxy42",
+                "jdk.internal.reflect.DirectMethodHandleAccessor", "com.sun.proxy.$Proxy7");
+        List<String> plain = List.of("io.agnes.query.QueryResource", "org.glassfish.jersey.server.ServerRuntime$1",
+                "java.lang.Thread");
+        for (int pass = 0; pass < 2; pass++) {
+            generated.forEach(name -> assertThat(ExceptionProperties.isGeneratedClass(name)).as(name).isTrue());
+            plain.forEach(name -> assertThat(ExceptionProperties.isGeneratedClass(name)).as(name).isFalse());
+        }
+        IntStream.range(0, ExceptionProperties.GENERATED_CLASSES_MAX + 10).forEach(i -> ExceptionProperties.isGeneratedClass("a.B" + i));
+        generated.forEach(name -> assertThat(ExceptionProperties.isGeneratedClass(name)).as(name).isTrue());
+        plain.forEach(name -> assertThat(ExceptionProperties.isGeneratedClass(name)).as(name).isFalse());
+    }
 }

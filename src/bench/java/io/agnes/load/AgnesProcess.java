@@ -1,0 +1,221 @@
+package io.agnes.load;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.net.CookieManager;
+import java.net.CookiePolicy;
+import java.net.HttpCookie;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Element;
+
+/**
+ * One Agnes on Payara Micro, started as users start it ({@code java -jar payara-micro.jar --deploy agnes.war}) on a
+ * free loopback port with a fresh data directory and the given environment; signed in as the admin, so the load
+ * carries the session cookie a browser would. Heap is read with {@code jcmd} (live set after a full GC).
+ */
+final class AgnesProcess implements AutoCloseable {
+
+    private static final Pattern HEAP_USED = Pattern.compile("garbage-first heap\\s+total reserved \\d+K, committed \\d+K, used (\\d+)K"
+            + "|garbage-first heap\\s+total \\d+K, used (\\d+)K");
+
+    final String name;
+    final int port;
+    final Path dir;
+    private final Process process;
+    private final HttpClient http;
+    private String sessionCookie;
+
+    private AgnesProcess(String name, int port, Path dir, Process process) {
+        this.name = name;
+        this.port = port;
+        this.dir = dir;
+        this.process = process;
+        this.http = HttpClient.newBuilder().cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** Starts the process; {@link #awaitReady} waits for it. {@code env} adds to a cleaned copy of this process' environment. */
+    static AgnesProcess start(String name, Path workDir, Map<String, String> env, String heap) throws IOException {
+        Path dir = Files.createDirectories(workDir.resolve(name));
+        Files.createDirectories(dir.resolve("data"));
+        Files.createDirectories(dir.resolve("tmp"));
+        int port = freePort();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = List.of(java, "-Xms" + heap, "-Xmx" + heap, "--enable-native-access=ALL-UNNAMED",
+                "-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar", "target/payara-micro.jar", "--nocluster",
+                "--disablephonehome", "--rootdir", dir.resolve("runtime").toString(), "--port", String.valueOf(port),
+                "--contextroot", "/", "--deploy", "target/agnes.war");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("server.log").toFile());
+        // nothing of the caller's Agnes/PostHog/LLM configuration leaks into a measured server
+        builder.environment().keySet().removeIf(k -> k.startsWith("AGNES_") || k.startsWith("POSTHOG_")
+                || k.startsWith("LLM_") || k.endsWith("_API_KEY") || k.equals("DEBUG") || k.equals("LOCAL_DEV_MODE"));
+        builder.environment().put("AGNES_DATA_DIR", dir.resolve("data").toString());
+        builder.environment().putAll(env);
+        return new AgnesProcess(name, port, dir, builder.start());
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    void awaitReady(Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + " before it was ready; see " + dir.resolve("server.log"));
+            }
+            try {
+                HttpResponse<String> health = http.send(HttpRequest.newBuilder(uri("/api/health")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (health.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(500); // polling a process we do not control; no event to wait on
+        }
+        throw new IllegalStateException(name + " not ready within " + limit + "; see " + dir.resolve("server.log"));
+    }
+
+    /** Signs in through the login form like a browser; keeps the session cookie for {@link #cookieHeader()}. */
+    void login(String email, String password) throws Exception {
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(uri("/login")).build(), HttpResponse.BodyHandlers.ofString());
+        Element form = Jsoup.parse(page.body()).selectFirst("#login-form");
+        if (form == null) {
+            throw new IllegalStateException(name + ": no login form (status " + page.statusCode() + ")");
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        form.select("input[type=hidden]").forEach(input -> fields.put(input.attr("name"), input.attr("value")));
+        fields.put("email", email);
+        fields.put("password", password);
+        String body = fields.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        String action = form.attr("action").isEmpty() ? "/login" : form.attr("action");
+        HttpResponse<String> posted = http.send(HttpRequest.newBuilder(uri(action)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> me = http.send(HttpRequest.newBuilder(uri("/api/me")).build(), HttpResponse.BodyHandlers.ofString());
+        if (me.statusCode() != 200) {
+            throw new IllegalStateException(name + ": sign-in failed (login answered " + posted.statusCode() + ", /api/me " + me.statusCode() + ")");
+        }
+        CookieManager jar = (CookieManager) http.cookieHandler().orElseThrow();
+        sessionCookie = jar.getCookieStore().getCookies().stream().map(HttpCookie::toString).collect(Collectors.joining("; "));
+    }
+
+    /** {@code JSESSIONID=...}: the signed-in admin's cookies, for load generators. */
+    String cookieHeader() {
+        return sessionCookie;
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** GET /api/admin/observability/stats. */
+    JsonObject stats() throws Exception {
+        HttpResponse<String> response = get("/api/admin/observability/stats");
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException(name + ": stats answered " + response.statusCode() + ": " + response.body());
+        }
+        try (JsonReader reader = Json.createReader(new StringReader(response.body()))) {
+            return reader.readObject();
+        }
+    }
+
+    /** Heap in use after a full GC (System.gc through jcmd), in bytes: the live set. */
+    long heapAfterGc() throws Exception {
+        jcmd("GC.run");
+        return heapUsed();
+    }
+
+    /** Heap in use right now (live and not yet collected), in bytes. */
+    long heapUsed() throws Exception {
+        String info = jcmd("GC.heap_info");
+        Matcher m = HEAP_USED.matcher(info);
+        if (!m.find()) {
+            throw new IllegalStateException("unexpected GC.heap_info output: " + info);
+        }
+        return Long.parseLong(m.group(1) != null ? m.group(1) : m.group(2)) * 1024;
+    }
+
+    /** Starts a JFR recording (default settings) that {@link #stopRecording} writes to {@code <dir>/<name>.jfr}. */
+    void startRecording() throws Exception {
+        jcmd("JFR.start", "name=load", "settings=default"); // default: ~1 % overhead, method samples every 20 ms
+    }
+
+    Path stopRecording() throws Exception {
+        Path file = dir.resolve(name + ".jfr").toAbsolutePath();
+        jcmd("JFR.stop", "name=load", "filename=" + file);
+        return file;
+    }
+
+    private String jcmd(String... command) throws Exception {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        List<String> line = new ArrayList<>(List.of(jcmd, String.valueOf(process.pid())));
+        line.addAll(List.of(command));
+        Process p = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed: " + out);
+        }
+        return out;
+    }
+
+    /** SIGTERM (Payara's shutdown hook undeploys Agnes, which flushes PostHog), then a kill after 60 s. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static List<String> tail(Path log, int lines) {
+        try {
+            List<String> all = Files.readAllLines(log);
+            return new ArrayList<>(all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

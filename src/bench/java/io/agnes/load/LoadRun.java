@@ -1,0 +1,500 @@
+package io.agnes.load;
+
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The end-to-end load and fault benchmark of issue 6 ({@code ./agnes load [--quick] [--jfr] [all|throughput|faults]},
+ * docs/performance.md): one build, Agnes on Payara Micro as (a) PostHog off, (b) on with a fast fake PostHog,
+ * (c) on with a black-holed PostHog, all three running at once on loopback and loaded one at a time, in rounds
+ * that rotate the order, so every ratio compares measurements taken seconds apart. Then the faults on (b).
+ * Writes the report (Markdown) to stdout and to {@code target/load/<run>/report.md}. {@code --jfr} records the
+ * measured rounds of each server with JFR (default settings), to find where a ratio's time goes.
+ */
+public final class LoadRun {
+
+    record Target(String name, String path, boolean gzip, int connections) {
+        String label() {
+            return name + (gzip ? ", gzip" : "");
+        }
+    }
+
+    private static final List<Target> TARGETS = List.of(
+            new Target("30 KB page", "/debug/page?kb=30", false, 8),
+            new Target("30 KB page", "/debug/page?kb=30", true, 8),
+            new Target("2 MB page", "/debug/page?kb=2048", false, 4),
+            new Target("2 MB page", "/debug/page?kb=2048", true, 4),
+            new Target("JSON API /api/catalog", "/api/catalog", false, 8),
+            new Target("JSON API /api/catalog", "/api/catalog", true, 8),
+            new Target("500 error, captured", "/api/debug/throw?kind=ValueError&msg=load", false, 8));
+
+    private static final String BIG_PAGE = "/debug/page?kb=10240&chunk=16384&flush=1";
+
+    private final boolean quick;
+    private final int cellSeconds;
+    private final int warmSeconds;
+    private final int rounds;
+    private final int faultSeconds;
+    private final int recoverySeconds;
+    private final int outageSeconds;
+    private final int sampleSeconds;
+    private final int ttfbSamples;
+    private final int stalledReaders;
+    private final Path work;
+    private final StringBuilder report = new StringBuilder();
+    private final String email = System.getenv().getOrDefault("LOAD_ADMIN_EMAIL", "load-admin@example.test");
+    private final String password = System.getenv().getOrDefault("LOAD_ADMIN_PASSWORD", "load-" + UUID.randomUUID());
+
+    private final boolean jfr;
+
+    private LoadRun(boolean quick, boolean jfr) throws IOException {
+        this.quick = quick;
+        this.jfr = jfr;
+        cellSeconds = quick ? 3 : 6;
+        warmSeconds = quick ? 2 : 5;
+        rounds = quick ? 1 : 5;
+        faultSeconds = quick ? 10 : 30;
+        recoverySeconds = quick ? 5 : 15;
+        outageSeconds = quick ? 40 : 600;
+        sampleSeconds = quick ? 10 : 30;
+        ttfbSamples = quick ? 3 : 10;
+        stalledReaders = quick ? 16 : 32;
+        work = Files.createDirectories(Path.of("target", "load",
+                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now())));
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> list = List.of(args);
+        boolean quick = list.contains("--quick");
+        String mode = list.stream().filter(a -> !a.startsWith("--")).findFirst().orElse("all");
+        if (!List.of("all", "throughput", "faults").contains(mode)) {
+            System.err.println("Usage: ./agnes load [--quick] [--jfr] [all|throughput|faults]   (got '" + mode + "')");
+            System.exit(2);
+        }
+        new LoadRun(quick, list.contains("--jfr")).run(mode);
+    }
+
+    private void run(String mode) throws Exception {
+        line("# Agnes end-to-end load" + (quick ? " (--quick: shortened, for development only)" : ""));
+        line("");
+        line("Run " + work.getFileName() + ", mode " + mode + ". Machine: " + Runtime.getRuntime().availableProcessors()
+                + " CPUs, load average at start " + loadAverage() + ", Java " + System.getProperty("java.version") + ".");
+        int ingestPort = AgnesProcess.freePort();
+        FastIngest fast = new FastIngest(ingestPort);
+        BlackHole blackHole = new BlackHole();
+        Map<String, String> common = new LinkedHashMap<>();
+        common.put("AGNES_ADMIN_EMAIL", email);
+        common.put("AGNES_ADMIN_PASSWORD", password);
+        common.put("DEBUG", "1");
+        common.put("LLM_PROVIDER", "none");
+        // no scheduled job may fire in the middle of a measurement
+        common.put("AGNES_JOB_DATA_REFRESH_INTERVAL", "off");
+        common.put("AGNES_JOB_HEALTH_CHECK_INTERVAL", "off");
+        common.put("AGNES_JOB_CATALOG_ENRICHMENT_INTERVAL", "off");
+        Map<String, String> on = new LinkedHashMap<>(common);
+        on.put("POSTHOG_API_KEY", "phc_load_benchmark_key");
+        Map<String, String> onFast = new LinkedHashMap<>(on);
+        onFast.put("POSTHOG_HOST", "http://127.0.0.1:" + ingestPort);
+        Map<String, String> onBlackHole = new LinkedHashMap<>(on);
+        onBlackHole.put("POSTHOG_HOST", blackHole.url());
+
+        List<AgnesProcess> servers = new ArrayList<>();
+        try {
+            AgnesProcess b = AgnesProcess.start("b-posthog-fast", work, onFast, "1g");
+            servers.add(b);
+            AgnesProcess a = null;
+            AgnesProcess c = null;
+            if (!mode.equals("faults")) {
+                a = AgnesProcess.start("a-posthog-off", work, common, "1g");
+                c = AgnesProcess.start("c-posthog-black-holed", work, onBlackHole, "1g");
+                servers.add(a);
+                servers.add(c);
+            }
+            for (AgnesProcess server : servers) {
+                server.awaitReady(Duration.ofMinutes(4));
+                server.login(email, password);
+                log(server.name + " ready on port " + server.port + " (pid " + server.pid() + ")");
+            }
+            if (a != null) {
+                throughput(List.of(a, b, c));
+                streaming(List.of(a, b, c));
+                log("PostHog black hole accepted " + blackHole.connectionsAccepted() + " connections");
+                a.close();
+                c.close();
+                servers.remove(a);
+                servers.remove(c);
+            }
+            if (!mode.equals("throughput")) {
+                fast.close();
+                faults(b, ingestPort);
+            }
+        } finally {
+            for (AgnesProcess server : servers) {
+                server.close();
+            }
+            fast.close();
+            blackHole.close();
+            Files.writeString(work.resolve("report.md"), report);
+            log("Report written to " + work.resolve("report.md") + "; server logs in " + work);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- throughput
+
+    private void throughput(List<AgnesProcess> abc) throws Exception {
+        log("Warm-up: " + warmSeconds + " s per target and configuration");
+        for (Target target : TARGETS) {
+            for (AgnesProcess server : abc) {
+                wrk(server, target, warmSeconds);
+            }
+        }
+        if (jfr) {
+            for (AgnesProcess server : abc) {
+                server.startRecording();
+            }
+        }
+        // results[target][config] = one result per round
+        List<List<List<Wrk.Result>>> results = new ArrayList<>();
+        for (int t = 0; t < TARGETS.size(); t++) {
+            results.add(List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+        }
+        for (int round = 0; round < rounds; round++) {
+            log("Round " + (round + 1) + " of " + rounds + " (load average " + loadAverage() + ")");
+            for (int t = 0; t < TARGETS.size(); t++) {
+                for (int k = 0; k < 3; k++) {
+                    int config = (k + round) % 3; // rotate who goes first, so no configuration always follows another
+                    Wrk.Result result = wrk(abc.get(config), TARGETS.get(t), cellSeconds);
+                    results.get(t).get(config).add(result);
+                }
+            }
+        }
+        if (jfr) {
+            for (AgnesProcess server : abc) {
+                log("JFR recording of the measured rounds: " + server.stopRecording());
+            }
+        }
+        line("");
+        line("## Throughput and latency, (b) and (c) against (a)");
+        line("");
+        line("wrk, 1 thread, " + cellSeconds + " s per cell, " + rounds + " round(s) rotating the order a/b/c; ratio = median over rounds "
+                + "of the per-round ratio. Targets: (b)/(a) throughput ≥ 0.97 and p99 ≤ 1.05; (c)/(a) throughput ≥ 0.97.");
+        line("");
+        line("| target | conn | (a) req/s | (a) p50 ms | (a) p99 ms | (b)/(a) req/s | (b)/(a) p99 | (c)/(a) req/s | (c)/(a) p99 | per-round (b)/(a) req/s | per-round (c)/(a) req/s | met |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|");
+        for (int t = 0; t < TARGETS.size(); t++) {
+            List<List<Wrk.Result>> r = results.get(t);
+            List<Double> brps = ratios(r.get(1), r.get(0), Wrk.Result::requestsPerSecond);
+            List<Double> bp99 = ratios(r.get(1), r.get(0), Wrk.Result::p99Millis);
+            List<Double> crps = ratios(r.get(2), r.get(0), Wrk.Result::requestsPerSecond);
+            List<Double> cp99 = ratios(r.get(2), r.get(0), Wrk.Result::p99Millis);
+            boolean met = median(brps) >= 0.97 && median(bp99) <= 1.05 && median(crps) >= 0.97;
+            line(String.format(Locale.ROOT, "| %s | %d | %.0f | %.2f | %.2f | %.3f | %.3f | %.3f | %.3f | %s | %s | %s |",
+                    TARGETS.get(t).label(), TARGETS.get(t).connections(),
+                    median(values(r.get(0), Wrk.Result::requestsPerSecond)), median(values(r.get(0), Wrk.Result::p50Millis)),
+                    median(values(r.get(0), Wrk.Result::p99Millis)), median(brps), median(bp99), median(crps), median(cp99),
+                    fmt(brps), fmt(crps), met ? "yes" : "**no**"));
+        }
+        line("");
+        line("Absolute medians per configuration (req/s, p50 ms, p99 ms; non-2xx / socket errors over all rounds):");
+        line("");
+        line("| target | (a) off | (b) fast PostHog | (c) black hole |");
+        line("|---|---|---|---|");
+        for (int t = 0; t < TARGETS.size(); t++) {
+            StringBuilder row = new StringBuilder("| " + TARGETS.get(t).label() + " |");
+            for (int config = 0; config < 3; config++) {
+                List<Wrk.Result> rs = results.get(t).get(config);
+                row.append(String.format(Locale.ROOT, " %.0f, %.2f, %.2f; %d / %d |", median(values(rs, Wrk.Result::requestsPerSecond)),
+                        median(values(rs, Wrk.Result::p50Millis)), median(values(rs, Wrk.Result::p99Millis)),
+                        rs.stream().mapToLong(Wrk.Result::non2xx).sum(), rs.stream().mapToLong(Wrk.Result::socketErrors).sum()));
+            }
+            line(row.toString());
+        }
+    }
+
+    private Wrk.Result wrk(AgnesProcess server, Target target, int seconds) throws Exception {
+        List<String> headers = new ArrayList<>(List.of("Cookie: " + server.cookieHeader()));
+        if (target.gzip()) {
+            headers.add("Accept-Encoding: gzip");
+        }
+        return Wrk.run(server.uri(target.path()), headers, target.connections(), seconds);
+    }
+
+    // ----------------------------------------------------------------------------------------------- streaming
+
+    private void streaming(List<AgnesProcess> abc) throws Exception {
+        log("10 MB page: time to first byte, " + ttfbSamples + " fetches per configuration and encoding, interleaved");
+        // [config][gzip] -> samples
+        List<List<List<Streaming.Fetch>>> fetches = List.of(
+                List.of(new ArrayList<>(), new ArrayList<>()), List.of(new ArrayList<>(), new ArrayList<>()),
+                List.of(new ArrayList<>(), new ArrayList<>()));
+        for (AgnesProcess server : abc) {
+            Streaming.fetch(server, BIG_PAGE, false); // warm
+            Streaming.fetch(server, BIG_PAGE, true);
+        }
+        for (int i = 0; i < ttfbSamples; i++) {
+            for (int k = 0; k < 3; k++) {
+                int config = (k + i) % 3;
+                for (int g = 0; g < 2; g++) {
+                    fetches.get(config).get(g).add(Streaming.fetch(abc.get(config), BIG_PAGE, g == 1));
+                }
+            }
+        }
+        line("");
+        line("## 10 MB page streamed in 16 KB chunks (flushed each), one request at a time");
+        line("");
+        line("Median of " + ttfbSamples + " fetches each (interleaved a/b/c). Target: time to first byte (b)/(a) ≤ 1.1.");
+        line("");
+        line("| encoding | (a) TTFB ms | (b) TTFB ms | (c) TTFB ms | (b)/(a) TTFB | (c)/(a) TTFB | (a) total ms | (b)/(a) total | met |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+        for (int g = 0; g < 2; g++) {
+            double a = median(values(fetches.get(0).get(g), Streaming.Fetch::firstByteMillis));
+            double b = median(values(fetches.get(1).get(g), Streaming.Fetch::firstByteMillis));
+            double c = median(values(fetches.get(2).get(g), Streaming.Fetch::firstByteMillis));
+            double at = median(values(fetches.get(0).get(g), Streaming.Fetch::totalMillis));
+            double bt = median(values(fetches.get(1).get(g), Streaming.Fetch::totalMillis));
+            line(String.format(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f | %.2f | %s |", g == 1 ? "gzip" : "identity",
+                    a, b, c, b / a, c / a, at, bt / at, b / a <= 1.1 ? "yes" : "**no**"));
+        }
+
+        line("");
+        line("## Heap per in-flight response (10 MB page)");
+        line("");
+        line("Live heap after a full GC (jcmd GC.run, then GC.heap_info) with N responses in flight, minus the same before they "
+                + "started, ÷ N; median of " + (quick ? 1 : 3) + " round(s) rotating a/b/c. Target: (b) − (a) ≤ 64 KB. "
+                + "Page being produced: 16 KB writes, flushed, 1 s apart (a page still being computed; measured 1 s after the first byte, "
+                + "so what the container keeps of the bytes already written stays small next to the per-response state), the client reading everything. "
+                + "Stalled readers: the page as fast as it goes, the client stops reading after 1 KB (its receive buffer 4 KB).");
+        line("");
+        line("| in flight | N | (a) KB / response | (b) KB / response | (c) KB / response | (b) − (a) KB | (c) − (a) KB | per round (a); (b); (c) | met |");
+        line("|---|---:|---:|---:|---:|---:|---:|---|---|");
+        heapPerResponse(abc, "page being produced", "/debug/page?kb=10240&chunk=16384&flush=1&pause=1000", false);
+        heapPerResponse(abc, "stalled readers", BIG_PAGE, true);
+    }
+
+    private void heapPerResponse(List<AgnesProcess> abc, String label, String path, boolean stall) throws Exception {
+        log("Heap per in-flight response, " + label + ": " + stalledReaders + " at a time");
+        int heapRounds = quick ? 1 : 3;
+        List<List<Double>> perResponse = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (int round = 0; round < heapRounds; round++) {
+            for (int k = 0; k < 3; k++) {
+                int config = (k + round) % 3;
+                AgnesProcess server = abc.get(config);
+                long before = server.heapAfterGc();
+                List<Socket> readers = stall ? Streaming.stalledReaders(server, path, stalledReaders)
+                        : Streaming.drainedReaders(server, path, stalledReaders);
+                try {
+                    // every response has sent its first bytes; give the writers time to fill their buffers (stalled:
+                    // to write the whole page into whatever holds it, which takes seconds for 32 x 10 MB on 2 busy cores)
+                    Thread.sleep(stall ? 6000 : 1000);
+                    long during = server.heapAfterGc();
+                    perResponse.get(config).add((during - before) / (double) stalledReaders);
+                } finally {
+                    Streaming.closeAll(readers);
+                }
+            }
+        }
+        double a = median(perResponse.get(0));
+        double b = median(perResponse.get(1));
+        double c = median(perResponse.get(2));
+        line(String.format(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %s; %s; %s | %s |", label, stalledReaders,
+                a / 1024, b / 1024, c / 1024, (b - a) / 1024, (c - a) / 1024, kb(perResponse.get(0)), kb(perResponse.get(1)),
+                kb(perResponse.get(2)), b - a <= 64 * 1024 ? "yes" : "**no**"));
+    }
+
+    // -------------------------------------------------------------------------------------------------- faults
+
+    private void faults(AgnesProcess b, int ingestPort) throws Exception {
+        line("");
+        line("## Faults (configuration (b), PostHog switched between failure modes under load)");
+        line("");
+        line("Load: 4 closed-loop workers (30 KB page, 30 KB page gzip, /api/catalog gzip) and 20 captured 500s per second. "
+                + "Each fault lasts " + faultSeconds + " s, then PostHog answers again for " + recoverySeconds
+                + " s under load; then the 500s stop until nothing is pending, and the counters are compared. "
+                + "Failed = a page not 200 or a 500 route not 500, an I/O error or a timeout (30 s).");
+        line("");
+        line("| fault | pages | pages/s | page p50 ms | page p99 ms | page max ms | 500s sent | failed | captured | delivered (distinct) | dropped | delivered + dropped = captured | drain s |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|");
+        try (ScriptedPostHog posthog = new ScriptedPostHog(ingestPort); LoadMix load = new LoadMix(b, 4, 20)) {
+            drain(b, load); // what the throughput phase left behind
+            Counts baseline = snapshot(b, posthog);
+            load.next("baseline");
+            load.throwing(true);
+            Thread.sleep(Duration.ofSeconds(faultSeconds));
+            load.throwing(false);
+            faultRow(b, posthog, load, "none (baseline)", baseline);
+            for (ScriptedPostHog.Mode mode : List.of(ScriptedPostHog.Mode.REFUSE, ScriptedPostHog.Mode.STATUS_503,
+                    ScriptedPostHog.Mode.STATUS_429, ScriptedPostHog.Mode.HANG)) {
+                Counts start = snapshot(b, posthog);
+                load.next(mode.name());
+                load.throwing(true);
+                posthog.mode(mode);
+                Thread.sleep(Duration.ofSeconds(faultSeconds)); // the fault's duration
+                posthog.mode(ScriptedPostHog.Mode.OK);
+                Thread.sleep(Duration.ofSeconds(recoverySeconds)); // recovery under load
+                load.throwing(false);
+                faultRow(b, posthog, load, label(mode), start);
+            }
+            outage(b, posthog, load);
+            line("");
+            line("Duplicates (an event acknowledged twice): " + posthog.duplicates() + ".");
+        }
+    }
+
+    private static String label(ScriptedPostHog.Mode mode) {
+        return switch (mode) {
+            case REFUSE -> "connection refused";
+            case STATUS_503 -> "503";
+            case STATUS_429 -> "429, Retry-After: 5";
+            case HANG -> "hangs (never answers)";
+            case OK -> "none";
+        };
+    }
+
+    record Counts(long captured, long sent, long dropped, long pending, long delivered) {
+    }
+
+    private static Counts snapshot(AgnesProcess b, ScriptedPostHog posthog) throws Exception {
+        JsonObject stats = b.stats();
+        return new Counts(stats.getJsonNumber("captured").longValue(), stats.getJsonNumber("sent").longValue(),
+                stats.getJsonNumber("dropped_total").longValue(), stats.getJsonNumber("pending").longValue(), posthog.delivered());
+    }
+
+    /** Waits (bounded) until nothing is pending; returns the seconds it took. */
+    private static double drain(AgnesProcess b, LoadMix load) throws Exception {
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofMinutes(3).toNanos();
+        load.throwing(false);
+        while (b.stats().getJsonNumber("pending").longValue() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(250); // polling the server's counter; there is no event to wait on
+        }
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private void faultRow(AgnesProcess b, ScriptedPostHog posthog, LoadMix load, String fault, Counts start) throws Exception {
+        double drainSeconds = drain(b, load);
+        Counts end = snapshot(b, posthog);
+        LoadMix.Window w = load.next("between");
+        long captured = end.captured() - start.captured();
+        long delivered = end.delivered() - start.delivered();
+        long dropped = end.dropped() - start.dropped();
+        boolean balanced = delivered + dropped == captured && end.pending() == 0;
+        line(String.format(Locale.ROOT, "| %s | %d | %.0f | %.2f | %.2f | %.0f | %d | %s | %d | %d | %d | %s | %.1f |", fault, w.pages.get(),
+                w.pages.get() / w.seconds(), w.pageMillis(0.5), w.pageMillis(0.99), w.pageMillis(1.0), w.errorsRequested.get(),
+                w.failed.get() == 0 ? "0" : "**" + w.failed.get() + "** " + w.failures, captured, delivered, dropped,
+                balanced ? "yes" : "**no** (pending " + end.pending() + ")", drainSeconds));
+    }
+
+    private void outage(AgnesProcess b, ScriptedPostHog posthog, LoadMix load) throws Exception {
+        log("Outage: PostHog hangs for " + outageSeconds + " s under load; sampling every " + sampleSeconds + " s");
+        Counts start = snapshot(b, posthog);
+        long heapStart = b.heapAfterGc();
+        load.next("outage");
+        load.throwing(true);
+        posthog.mode(ScriptedPostHog.Mode.HANG);
+        List<String> samples = new ArrayList<>();
+        long t0 = System.nanoTime();
+        samples.add(sample(b, 0, start));
+        for (int s = sampleSeconds; s <= outageSeconds; s += sampleSeconds) {
+            long wait = t0 + Duration.ofSeconds(s).toNanos() - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(Duration.ofNanos(wait)); // the sampling period
+            }
+            samples.add(sample(b, s, start));
+        }
+        posthog.mode(ScriptedPostHog.Mode.OK);
+        Thread.sleep(Duration.ofSeconds(recoverySeconds));
+        load.throwing(false);
+        line("");
+        line("### " + (outageSeconds / 60.0 >= 1 ? String.format(Locale.ROOT, "%.0f-minute", outageSeconds / 60.0) : outageSeconds + "-second")
+                + " outage under load (PostHog hangs; POSTHOG_QUEUE_SIZE 10000, POSTHOG_REQUEST_TIMEOUT 10 s)");
+        line("");
+        line("Live heap after a full GC at the start: " + mb(heapStart) + " MB. Counts since the outage began.");
+        line("");
+        line("| s | heap used MB | live heap after GC MB | captured | sent | pending (backlog) | dropped |");
+        line("|---:|---:|---:|---:|---:|---:|---:|");
+        samples.forEach(this::line);
+        line("");
+        line("| fault | pages | pages/s | page p50 ms | page p99 ms | page max ms | 500s sent | failed | captured | delivered (distinct) | dropped | delivered + dropped = captured | drain s |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|");
+        faultRow(b, posthog, load, "outage " + outageSeconds + " s, then recovery", start);
+    }
+
+    private static String sample(AgnesProcess b, int second, Counts start) throws Exception {
+        long used = b.heapUsed();
+        long live = b.heapAfterGc();
+        JsonObject stats = b.stats();
+        return String.format(Locale.ROOT, "| %d | %s | %s | %d | %d | %d | %d |", second, mb(used), mb(live),
+                stats.getJsonNumber("captured").longValue() - start.captured(), stats.getJsonNumber("sent").longValue() - start.sent(),
+                stats.getJsonNumber("pending").longValue(), stats.getJsonNumber("dropped_total").longValue() - start.dropped());
+    }
+
+    // ------------------------------------------------------------------------------------------------- helpers
+
+    private static <T> List<Double> values(List<T> results, ToDoubleFunction<T> metric) {
+        return results.stream().map(metric::applyAsDouble).toList();
+    }
+
+    private static <T> List<Double> ratios(List<T> over, List<T> base, ToDoubleFunction<T> metric) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(over.size(), base.size()); i++) {
+            ratios.add(metric.applyAsDouble(over.get(i)) / metric.applyAsDouble(base.get(i)));
+        }
+        return ratios;
+    }
+
+    static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private static String fmt(List<Double> ratios) {
+        return String.join(" ", ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList());
+    }
+
+    private static String kb(List<Double> bytes) {
+        return String.join(" ", bytes.stream().map(v -> String.format(Locale.ROOT, "%.1f", v / 1024)).toList());
+    }
+
+    private static String mb(long bytes) {
+        return String.format(Locale.ROOT, "%.1f", bytes / 1048576.0);
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private void line(String text) {
+        report.append(text).append('\n');
+        System.out.println(text);
+        System.out.flush();
+    }
+
+    private static void log(String text) {
+        System.out.println("[load " + DateTimeFormatter.ISO_LOCAL_TIME.withZone(ZoneOffset.UTC).format(Instant.now()).substring(0, 8) + "] " + text);
+        System.out.flush();
+    }
+}
