@@ -30,7 +30,7 @@ public class ServerErrorFilter extends HttpFilter {
         } catch (IOException | ServletException | RuntimeException | Error failure) {
             Throwable error = unwrap(failure);
             unhandledErrors.report(request, error, "servlet");
-            if (!response.isCommitted()) {
+            if (!response.isCommitted() && !ClientDisconnect.caused(error)) {
                 ErrorPageServlet.writeInternalError(request, response, error, settings.flag(Setting.DEBUG));
             }
             // a committed response cannot become an error page; the error is logged and the connection ends normally

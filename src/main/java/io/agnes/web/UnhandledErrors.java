@@ -10,7 +10,8 @@ import java.util.logging.Logger;
 /**
  * The one place an unhandled error of a request is logged (once, with the request id) and announced
  * to observers as an {@link UnhandledError}. Both the JAX-RS mapper and the servlet-level handlers call it;
- * a throwable that reaches both is reported once.
+ * a throwable that reaches both is reported once. A client that went away mid-response ({@link ClientDisconnect})
+ * is no error: it is logged at FINE only and not announced.
  */
 @ApplicationScoped
 public class UnhandledErrors {
@@ -23,6 +24,12 @@ public class UnhandledErrors {
 
     public void report(HttpServletRequest request, Throwable error, String layer) {
         if (request.getAttribute(REPORTED) == error) {
+            return;
+        }
+        if (ClientDisconnect.caused(error)) {
+            // the client hung up mid-response: nothing failed that anyone could fix
+            LOG.fine(() -> "Client went away during " + request.getMethod() + " " + request.getRequestURI() + ": " + error);
+            request.setAttribute(REPORTED, error);
             return;
         }
         request.setAttribute(REPORTED, error);
