@@ -49,9 +49,10 @@ class RedeployIT {
     static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
     static final int ERRORS_PER_CYCLE = 20;
     /**
-     * Whether the old versions' class loaders must be collected. Off by default because they are NOT yet (one web
-     * class loader per undeployed version stays reachable, cause not found; docs/performance.md): the test then
-     * prints the numbers as a known defect instead of failing CI on it.
+     * Whether the old versions' class loaders must be collected. Off by default because they are NOT yet: one web
+     * class loader per undeployed version stays reachable through DuckDB's native library (JNI global references to
+     * its classes; docs/performance.md, "Redeploys and stop"): the test then prints the numbers as a known defect
+     * instead of failing CI on it.
      */
     static final boolean REQUIRE_COLLECTED = Boolean.getBoolean("redeploy.requireCollected");
     /**
@@ -141,7 +142,7 @@ class RedeployIT {
                         .isZero();
             } else if (perCycle < 1_000 || settled.webappClassLoaders() > 0) {
                 // KNOWN DEFECT (docs/performance.md, "Redeploys and stop"): one web class loader per undeployed version
-                // stays reachable, so its classes are not unloaded; -Dredeploy.requireCollected=true makes it fail
+                // stays reachable (DuckDB's JNI global refs), so its classes are not unloaded; -Dredeploy.requireCollected=true makes it fail
                 System.err.println("RedeployIT: KNOWN DEFECT, class loaders not collected: " + settled.webappClassLoaders()
                         + " web class loaders alive after " + measured.size() + " undeploys, " + perCycle
                         + " classes unloaded per cycle (expected > 1000)");
