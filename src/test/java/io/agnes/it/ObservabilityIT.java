@@ -264,6 +264,13 @@ class ObservabilityIT {
         for (String path : new String[] {"/api/health", "/static/agnes.css", "/static/query.js"}) {
             assertThat(browser.get(path).body()).as(path).doesNotContain("posthog");
         }
+        // CSS and JS arrive byte for byte as the WAR holds them (= what the integration-off server sends), gzipped or not
+        for (String file : new String[] {"static/agnes.css", "static/query.js", "static/catalog.js"}) {
+            byte[] original = Files.readAllBytes(Path.of("src/main/webapp", file));
+            assertThat(gunzipIfNeeded(browser.getBytes("/" + file, "Accept-Encoding", "gzip"))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)).as(file + " gzipped").isEqualTo(original);
+            assertThat(browser.getBytes("/" + file).body()).as(file).isEqualTo(original);
+        }
 
         // a hostile display name is data, never markup or script
         String email = "hostile-" + System.nanoTime() + "@example.com";
