@@ -147,7 +147,8 @@ final class InjectionResponse extends HeldLengthResponse {
     }
 
     /** Still handling this response: neither finished nor abandoned. */
-    boolean isActive() {
+    @Override
+    protected boolean isActive() {
         return !abandoned && state != State.FINISHED;
     }
 
@@ -207,7 +208,8 @@ final class InjectionResponse extends HeldLengthResponse {
     }
 
     /** Forgets the body and passes everything through from now on, untouched. Its outcome is not counted. */
-    void abandon() {
+    @Override
+    protected void abandon() {
         forgetBody();
         abandoned = true;
         state = State.PASSING;
@@ -288,50 +290,6 @@ final class InjectionResponse extends HeldLengthResponse {
             writer = null;
             containerStream = null;
             containerWriter = null;
-        }
-    }
-
-    // --- errors and redirects pass through untouched -------------------------------------------------------------
-
-    @Override
-    public void sendError(int status, String message) throws IOException {
-        abandonBeforeCommit();
-        super.sendError(status, message);
-    }
-
-    @Override
-    public void sendError(int status) throws IOException {
-        abandonBeforeCommit();
-        super.sendError(status);
-    }
-
-    @Override
-    public void sendRedirect(String location) throws IOException {
-        sendRedirect(location, SC_FOUND, true);
-    }
-
-    @Override
-    public void sendRedirect(String location, int status) throws IOException {
-        sendRedirect(location, status, true);
-    }
-
-    @Override
-    public void sendRedirect(String location, boolean clearBuffer) throws IOException {
-        sendRedirect(location, SC_FOUND, clearBuffer);
-    }
-
-    @Override
-    public void sendRedirect(String location, int status, boolean clearBuffer) throws IOException {
-        if (clearBuffer) {
-            abandonBeforeCommit();
-        }
-        super.sendRedirect(location, status, clearBuffer);
-    }
-
-    /** When committed the container throws IllegalStateException; our state then stays as it was. */
-    private void abandonBeforeCommit() {
-        if (!isCommitted() && isActive()) {
-            abandon();
         }
     }
 

@@ -95,7 +95,8 @@ final class GzipResponse extends HeldLengthResponse {
     }
 
     /** Still deciding or writing this body: neither finished nor abandoned. */
-    boolean isActive() {
+    @Override
+    protected boolean isActive() {
         return !abandoned && state != State.CLOSED;
     }
 
@@ -152,7 +153,8 @@ final class GzipResponse extends HeldLengthResponse {
     }
 
     /** Forgets the pending body and passes everything through from now on, untouched. */
-    void abandon() {
+    @Override
+    protected void abandon() {
         discardBody();
         abandoned = true;
         state = State.IDENTITY;
@@ -229,50 +231,6 @@ final class GzipResponse extends HeldLengthResponse {
             throw new IllegalStateException("setBufferSize() after content has been written");
         }
         super.setBufferSize(size);
-    }
-
-    // --- errors and redirects pass through untouched ----------------------------------------------------------
-
-    @Override
-    public void sendError(int status, String message) throws IOException {
-        abandonBeforeCommit();
-        super.sendError(status, message);
-    }
-
-    @Override
-    public void sendError(int status) throws IOException {
-        abandonBeforeCommit();
-        super.sendError(status);
-    }
-
-    @Override
-    public void sendRedirect(String location) throws IOException {
-        sendRedirect(location, SC_FOUND, true);
-    }
-
-    @Override
-    public void sendRedirect(String location, int status) throws IOException {
-        sendRedirect(location, status, true);
-    }
-
-    @Override
-    public void sendRedirect(String location, boolean clearBuffer) throws IOException {
-        sendRedirect(location, SC_FOUND, clearBuffer);
-    }
-
-    @Override
-    public void sendRedirect(String location, int status, boolean clearBuffer) throws IOException {
-        if (clearBuffer) {
-            abandonBeforeCommit();
-        }
-        super.sendRedirect(location, status, clearBuffer);
-    }
-
-    /** When committed the container throws IllegalStateException; our state then stays as it was. */
-    private void abandonBeforeCommit() {
-        if (!isCommitted() && isActive()) {
-            abandon();
-        }
     }
 
     // --- headers: Content-Length is held until the decision; the writer's charset is fixed -------------------

@@ -2,13 +2,14 @@ package io.agnes.web;
 
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
 /**
- * A response wrapper that rewrites the body (compression, snippet injection) and therefore decides the
- * {@code Content-Length} itself: every way of setting it ends in {@link #setContentLengthLong}, and inner layers
+ * A response wrapper that rewrites the body (compression, snippet injection): an error or a redirect replaces the
+ * body, so the rewrite is abandoned before it; and it decides the {@code Content-Length} itself: every way of setting it ends in {@link #setContentLengthLong}, and inner layers
  * read back the headers as they set them through {@link #innerView}, whatever went to the wire.
  */
 public abstract class HeldLengthResponse extends HttpServletResponseWrapper {
@@ -24,6 +25,57 @@ public abstract class HeldLengthResponse extends HttpServletResponseWrapper {
      * (an empty collection: absent); {@code null} for headers the wrapper leaves alone.
      */
     protected abstract Collection<String> innerView(String name);
+
+    /** Still rewriting this response: neither finished nor abandoned. */
+    protected abstract boolean isActive();
+
+    /** Gives the rewrite up: what is pending is forgotten and everything passes through untouched from now on. */
+    protected abstract void abandon();
+
+    // --- errors and redirects replace the body, so the rewrite is given up before they pass through ----------------------------------------------------------
+
+    @Override
+    public void sendError(int status, String message) throws IOException {
+        abandonBeforeCommit();
+        super.sendError(status, message);
+    }
+
+    @Override
+    public void sendError(int status) throws IOException {
+        abandonBeforeCommit();
+        super.sendError(status);
+    }
+
+    @Override
+    public void sendRedirect(String location) throws IOException {
+        sendRedirect(location, SC_FOUND, true);
+    }
+
+    @Override
+    public void sendRedirect(String location, int status) throws IOException {
+        sendRedirect(location, status, true);
+    }
+
+    @Override
+    public void sendRedirect(String location, boolean clearBuffer) throws IOException {
+        sendRedirect(location, SC_FOUND, clearBuffer);
+    }
+
+    @Override
+    public void sendRedirect(String location, int status, boolean clearBuffer) throws IOException {
+        if (clearBuffer) {
+            abandonBeforeCommit();
+        }
+        super.sendRedirect(location, status, clearBuffer);
+    }
+
+    /** When committed the container throws IllegalStateException; our state then stays as it was. */
+    private void abandonBeforeCommit() {
+        if (!isCommitted() && isActive()) {
+            abandon();
+        }
+    }
+
 
     @Override
     public void setContentLength(int length) {
