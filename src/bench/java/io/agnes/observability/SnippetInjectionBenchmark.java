@@ -49,8 +49,10 @@ public class SnippetInjectionBenchmark {
         Map<String, String> env = Map.of("POSTHOG_API_KEY", "phc_benchmark0123456789abcdefghijklmnopqrstuv");
         PostHogSettings settings = PostHogSettings.from(new Settings(name -> Optional.ofNullable(env.get(name))));
         SnippetContext.User user = new SnippetContext.User("42", "zoe@example.com", "Zoë");
+        // as the server's filter does: the shared part prepared once, each page adds its user, host and nonce
+        SnippetRenderer.Prepared prepared = SnippetRenderer.prepare(SnippetContext.of(settings, null, null, Map.of(), null));
         filter = new SnippetInjectionFilter(
-                (request, nonce) -> SnippetRenderer.render(SnippetContext.of(settings, user, "agnes.example.com", Map.of(), nonce)),
+                (request, nonce) -> prepared.render(user, "agnes.example.com", Map.of(), nonce),
                 new InjectionCounters(), List.of("/api/docs"));
         long injected = injector();
         long plain = passThrough();

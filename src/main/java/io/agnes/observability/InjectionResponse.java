@@ -402,6 +402,27 @@ final class InjectionResponse extends HeldLengthResponse {
         return !ours || isCommitted();
     }
 
+    /**
+     * The snippet in the response's charset. REPORT on unmappable characters: a '?' in the middle of a script is
+     * worse than no script. An ASCII snippet (as the renderer writes it) in an ASCII-compatible charset is its
+     * characters as bytes, without an encoder per page.
+     */
+    static ByteBuffer encode(String snippet, String encoding) throws CharacterCodingException {
+        if (ascii(snippet) && asciiCompatible(encoding)) {
+            return ByteBuffer.wrap(snippet.getBytes(StandardCharsets.ISO_8859_1));
+        }
+        return Charset.forName(encoding).newEncoder().encode(CharBuffer.wrap(snippet));
+    }
+
+    private static boolean ascii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Whether a charset encodes ASCII as ASCII, one byte per character: UTF-8 and the single-byte charsets. */
     static boolean asciiCompatible(String encoding) {
         Charset charset;
@@ -447,8 +468,7 @@ final class InjectionResponse extends HeldLengthResponse {
                 decide(InjectionSkip.NO_SNIPPET);
                 return;
             }
-            // REPORT on unmappable characters: a '?' in the middle of a script is worse than no script
-            encoded = Charset.forName(getCharacterEncoding()).newEncoder().encode(CharBuffer.wrap(snippet));
+            encoded = encode(snippet, getCharacterEncoding());
         } catch (RuntimeException | LinkageError | CharacterCodingException e) {
             renderFailed = true;
             decide(null);

@@ -91,12 +91,7 @@ public record SnippetContext(
         extraMaskSelector = extraMaskSelector == null ? "" : extraMaskSelector.trim();
         tracingHost = hostName(tracingHost);
         bootstrapFlags = flags(bootstrapFlags);
-        if (nonce != null && nonce.isBlank()) {
-            nonce = null;
-        }
-        if (nonce != null && !NONCE.matcher(nonce).matches()) {
-            throw new IllegalArgumentException("nonce is not a CSP nonce (expected base64 characters only)");
-        }
+        nonce = nonce(nonce);
         Objects.requireNonNull(defaults, "defaults");
         if (!DEFAULTS_DATE.matcher(defaults).matches()) {
             throw new IllegalArgumentException("defaults '" + defaults + "' is not a posthog-js defaults date (yyyy-mm-dd)");
@@ -149,11 +144,22 @@ public record SnippetContext(
                 + (pathAllowed ? " or an absolute path" : ""));
     }
 
+    /** The nonce, {@code null} when blank; fails when it is not a CSP nonce (it could then leave its attribute). */
+    static String nonce(String nonce) {
+        if (nonce == null || nonce.isBlank()) {
+            return null;
+        }
+        if (!NONCE.matcher(nonce).matches()) {
+            throw new IllegalArgumentException("nonce is not a CSP nonce (expected base64 characters only)");
+        }
+        return nonce;
+    }
+
     /**
      * posthog-js compares {@code tracing_headers} entries with {@code new URL(request).hostname}: lower case, no
      * port. A value that cannot be a host name (say a forged {@code Host} header) is dropped, not an error.
      */
-    private static String hostName(String value) {
+    static String hostName(String value) {
         if (value == null) {
             return null;
         }
@@ -167,7 +173,8 @@ public record SnippetContext(
         return HOST_NAME.matcher(host).matches() ? host : null;
     }
 
-    private static Map<String, Object> flags(Map<String, Object> flags) {
+    /** A copy without the {@code null} values; fails on a value that is neither boolean nor string. */
+    static Map<String, Object> flags(Map<String, Object> flags) {
         if (flags == null || flags.isEmpty()) {
             return Map.of();
         }

@@ -49,19 +49,10 @@ import java.util.logging.Logger;
  * </filter-mapping>
  * }</pre>
  * The filter does nothing at all, not even wrap the response, while {@link #snippets} is {@code null}: that is
- * the "integration off" state, and the state of the container-created instance until it is given a source. The
- * intended wiring, in this class once the renderer exists:
- * <pre>{@code
- * @Inject PostHog posthog;
- * @Inject SnippetRenderer renderer;
- * @Inject InjectionCounters counters;          // an @ApplicationScoped bean (or a producer), read by the operator page
- *
- * @Override public void init() {
- *     if (posthog.enabled()) {
- *         snippets = renderer::render;          // (request, cspNonce) -> "<script ...>...</script>"
- *     }
- * }
- * }</pre>
+ * the "integration off" state, and the state of the container-created instance until it is given a source. When
+ * PostHog is on, {@link #init()} gives it one: the deployment's snippet is prepared once
+ * ({@link SnippetRenderer#prepare}: the stub loader and the options every page shares) and each page adds only its
+ * nonce, host, identity and flags.
  * Tests construct it with {@link #SnippetInjectionFilter(SnippetSource, InjectionCounters, Collection)}.
  *
  * <h2>Where the snippet goes</h2>
@@ -118,6 +109,8 @@ public class SnippetInjectionFilter extends HttpFilter {
     InjectionCounters counters = new InjectionCounters();
     /** Path prefixes (below the context path) never injected, e.g. {@code /api/docs}. */
     List<String> excludedPaths = List.of();
+    /** The snippet shared by every page, rendered for the first page and again only if the context path differs. */
+    private volatile PreparedFor prepared;
 
     /** For the container: off until {@link #snippets} is set. */
     public SnippetInjectionFilter() {
@@ -165,10 +158,22 @@ public class SnippetInjectionFilter extends HttpFilter {
                 // flags are evaluated for the server's distinct id, which the browser only shares when identified
                 Map<String, Object> flags = user == null || settings.identifyMode() == IdentifyMode.NONE ? Map.of()
                         : posthog.bootstrapFlags(user.id());
-                return SnippetRenderer.render(SnippetContext.of(settings, user, request.getServerName(), flags, nonce)
-                        .withHosts(settings.browserApiHost(request.getContextPath()), settings.browserUiHost(), null));
+                return prepared(settings, request.getContextPath()).render(user, request.getServerName(), flags, nonce);
             };
         }
+    }
+
+    private record PreparedFor(String contextPath, SnippetRenderer.Prepared snippet) {
+    }
+
+    private SnippetRenderer.Prepared prepared(PostHogSettings settings, String contextPath) {
+        PreparedFor current = prepared;
+        if (current == null || !current.contextPath().equals(contextPath)) {
+            current = new PreparedFor(contextPath, SnippetRenderer.prepare(SnippetContext.of(settings, null, null, Map.of(),
+                    null).withHosts(settings.browserApiHost(contextPath), settings.browserUiHost(), null)));
+            prepared = current;
+        }
+        return current.snippet();
     }
 
     /** The signed-in user of the page being written, or null (anonymous, or no request context on this thread). */

@@ -91,28 +91,99 @@ public final class SnippetRenderer {
 
     /** The complete {@code <script>…</script>} element for one response. */
     public static String render(SnippetContext context) {
-        SnippetContext.User user = context.user();
-        EventIdentity identity = user == null ? EventIdentity.anonymous()
-                : EventIdentity.forRequest(context.identifyMode(), user.id(), user.email(), user.name(), null);
-
-        StringBuilder out = new StringBuilder(4096);
-        out.append("<script");
-        if (context.nonce() != null) {
-            out.append(" nonce=\"").append(context.nonce()).append('"');
-        }
-        out.append(">(function(w,d){if(w.posthog&&(w.posthog.__SV||w.posthog.__loaded))return;\n");
-        out.append(STUB).append('\n');
-        String config = EventJson.writeForScript(config(context, identity));
-        out.append("posthog.init(").append(EventJson.writeForScript(context.projectKey())).append(',')
-                .append(config, 0, config.length() - 1)
-                .append(",\"loaded\":").append(loaded(context, identity)).append("});\n");
-        out.append(ERROR_LISTENERS).append('\n');
-        out.append("})(window,document);</script>");
-        return out.toString();
+        return prepare(context).render(context.user(), context.tracingHost(), context.bootstrapFlags(), context.nonce());
     }
 
-    /** The init options as data (everything but {@code loaded}); never empty, it always has {@code api_host}. */
-    private static Map<String, Object> config(SnippetContext context, EventIdentity identity) {
+    /**
+     * The snippet of a deployment, with everything every page shares rendered once: {@code deployment}'s user,
+     * tracing host, flags and nonce are ignored; {@link Prepared#render} adds them per response.
+     */
+    public static Prepared prepare(SnippetContext deployment) {
+        return new Prepared(deployment);
+    }
+
+    /**
+     * A deployment's snippet, ready for {@link #render}ing per response. The guard, the stub loader, the project
+     * key and the configuration options that are the same for every page (hosts, defaults, capture and replay
+     * options: about nine tenths of the text) are rendered once; per response only the nonce, the tracing host, the
+     * identity with its flags and the {@code loaded} callback are written. Thread-safe.
+     */
+    public static final class Prepared {
+
+        private final SnippetContext deployment;
+        /** From the end of the opening tag's attributes to the last option shared by every page, open for more. */
+        private final String opening;
+        private final String closing;
+        /** The last request host name and what it normalised to: nearly every page of a server has the same one. */
+        private volatile String[] lastTracingHost = {null, null};
+
+        private Prepared(SnippetContext deployment) {
+            this.deployment = deployment;
+            String config = EventJson.writeForScript(sharedConfig(deployment));
+            this.opening = ">(function(w,d){if(w.posthog&&(w.posthog.__SV||w.posthog.__loaded))return;\n" + STUB + '\n'
+                    + "posthog.init(" + EventJson.writeForScript(deployment.projectKey()) + ','
+                    + config.substring(0, config.length() - 1);
+            this.closing = "});\n" + ERROR_LISTENERS + "\n})(window,document);</script>";
+        }
+
+        /**
+         * The element for one response.
+         *
+         * @param user        the signed-in user, {@code null} when anonymous
+         * @param tracingHost the request's host name (for {@code tracing_headers}); dropped when it cannot be one
+         * @param flags       server-evaluated flags for this user, may be empty or {@code null}
+         * @param nonce       the response's CSP nonce, may be {@code null}
+         * @throws IllegalArgumentException for a nonce outside the CSP base64 alphabet or a flag value that is neither
+         *                                  boolean nor string (as {@link SnippetContext} checks them)
+         */
+        public String render(SnippetContext.User user, String tracingHost, Map<String, Object> flags, String nonce) {
+            String checkedNonce = SnippetContext.nonce(nonce);
+            Map<String, Object> checkedFlags = SnippetContext.flags(flags);
+            EventIdentity identity = user == null ? EventIdentity.anonymous()
+                    : EventIdentity.forRequest(deployment.identifyMode(), user.id(), user.email(), user.name(), null);
+
+            StringBuilder out = new StringBuilder(opening.length() + closing.length() + 1024);
+            out.append("<script");
+            if (checkedNonce != null) {
+                out.append(" nonce=\"").append(checkedNonce).append('"');
+            }
+            out.append(opening);
+            String host = tracingHostName(tracingHost);
+            if (host != null) {
+                out.append(",\"tracing_headers\":").append(EventJson.writeForScript(List.of(host)));
+            }
+            Map<String, Object> bootstrap = new LinkedHashMap<>();
+            if (identity.person()) {
+                bootstrap.put("distinctID", identity.distinctId());
+                bootstrap.put("isIdentifiedID", true);
+            }
+            if (identity.person() && !checkedFlags.isEmpty()) {
+                // evaluated for the server's distinct id: wrong for a browser that does not carry it
+                bootstrap.put("featureFlags", checkedFlags);
+            }
+            if (!bootstrap.isEmpty()) {
+                out.append(",\"bootstrap\":").append(EventJson.writeForScript(bootstrap));
+            }
+            out.append(",\"loaded\":").append(loaded(deployment, identity)).append(closing);
+            return out.toString();
+        }
+
+        private String tracingHostName(String value) {
+            String[] last = lastTracingHost;
+            if (value != null && value.equals(last[0])) {
+                return last[1];
+            }
+            String host = SnippetContext.hostName(value);
+            lastTracingHost = new String[] {value, host};
+            return host;
+        }
+    }
+
+    /**
+     * The init options every page shares (everything but {@code tracing_headers}, {@code bootstrap} and
+     * {@code loaded}); never empty, it always has {@code api_host}.
+     */
+    private static Map<String, Object> sharedConfig(SnippetContext context) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("api_host", context.apiHost());
         if (context.uiHost() != null) {
@@ -131,21 +202,6 @@ public final class SnippetRenderer {
         // setting a person property, i.e. creating a person profile for an anonymous visitor and in mode none;
         // Agnes labels its deployments with the environment super-property instead
         config.put("internal_or_test_user_hostname", null);
-        if (context.tracingHost() != null) {
-            config.put("tracing_headers", List.of(context.tracingHost()));
-        }
-        Map<String, Object> bootstrap = new LinkedHashMap<>();
-        if (identity.person()) {
-            bootstrap.put("distinctID", identity.distinctId());
-            bootstrap.put("isIdentifiedID", true);
-        }
-        if (identity.person() && !context.bootstrapFlags().isEmpty()) {
-            // evaluated for the server's distinct id: wrong for a browser that does not carry it
-            bootstrap.put("featureFlags", context.bootstrapFlags());
-        }
-        if (!bootstrap.isEmpty()) {
-            config.put("bootstrap", bootstrap);
-        }
         if (context.replay()) {
             Map<String, Object> recording = new LinkedHashMap<>();
             recording.put("maskAllInputs", true);

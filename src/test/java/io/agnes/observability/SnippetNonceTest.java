@@ -19,6 +19,10 @@ class SnippetNonceTest {
             "a nonce that could break out of attribute  | script-src 'nonce-a\"onload=x'                               | NONE",
             "second policy of a comma-separated header  | img-src 'self', script-src 'nonce-second'                   | second",
             "no policy at all                           | ''                                                          | NONE",
+            "tabs, empty directives, trailing separator | ;; script-src\t'self'\t'nonce-t1' ;                         | t1",
+            "an empty nonce is none                     | script-src 'nonce-' 'self'                                  | NONE",
+            "a nonce without its closing quote is none  | script-src 'nonce-abc                                       | NONE",
+            "a directive whose name only starts alike   | script-srcx 'nonce-no'; default-src 'nonce-yes'             | yes",
     })
     void the_nonce_a_script_element_may_use(String description, String policy, String expected) {
         assertThat(SnippetNonce.of(List.of(policy))).isEqualTo(expected);

@@ -397,6 +397,43 @@ class SnippetRendererTest {
                 + "[\"register\",{\"environment\":\"production\",\"release\":\"2.4.1\"}]]"));
     }
 
+    // ---- one prepared snippet, many pages ----
+
+    @Test
+    void aPreparedSnippetGivesEachPageItsOwnUserHostFlagsAndNonceAndTheSameAsRenderingAfresh() {
+        SnippetRenderer.Prepared prepared = SnippetRenderer.prepare(context(IdentifyMode.FULL, null));
+        SnippetContext.User grace = new SnippetContext.User("u-9", "grace@example.com", "Grace Hopper");
+
+        String ada = prepared.render(ADA, "agnes.example", Map.of("beta", true), "n0nce1");
+        String anonymous = prepared.render(null, "other.example:8443", Map.of(), null);
+        String graces = prepared.render(grace, "agnes.example", Map.of(), "n0nce2");
+
+        assertThat(ada).startsWith("<script nonce=\"n0nce1\">").contains("ph.identify(\"u-7\"").doesNotContain("u-9");
+        assertThat(config(ada).getJsonObject("bootstrap")).isEqualTo(
+                json("{\"distinctID\":\"u-7\",\"isIdentifiedID\":true,\"featureFlags\":{\"beta\":true}}"));
+        assertThat(anonymous).startsWith("<script>").doesNotContain("u-7").doesNotContain("ph.identify(");
+        assertThat(config(anonymous).getJsonArray("tracing_headers")).isEqualTo(json("[\"other.example\"]"));
+        assertThat(graces).startsWith("<script nonce=\"n0nce2\">").contains("ph.identify(\"u-9\"")
+                .doesNotContain("u-7").doesNotContain("beta");
+        assertThat(config(graces).getJsonArray("tracing_headers")).isEqualTo(json("[\"agnes.example\"]"));
+        // the prepared path is the only one: rendering a whole context afresh gives the same text
+        SnippetContext adaContext = context(IdentifyMode.FULL, ADA);
+        assertThat(ada).isEqualTo(SnippetRenderer.render(withFlags(new SnippetContext(adaContext.projectKey(),
+                adaContext.apiHost(), null, null, adaContext.environment(), adaContext.release(), IdentifyMode.FULL, ADA,
+                true, "", "agnes.example", Map.of(), "n0nce1", SnippetRenderer.DEFAULTS), Map.of("beta", true))));
+    }
+
+    @Test
+    void aPreparedSnippetChecksWhatEachPageBrings() {
+        SnippetRenderer.Prepared prepared = SnippetRenderer.prepare(context(IdentifyMode.EMAIL, null));
+
+        assertThatThrownBy(() -> prepared.render(ADA, "agnes.example", Map.of(), "a\"onload=x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nonce");
+        assertThatThrownBy(() -> prepared.render(ADA, "agnes.example", Map.of("n", 3), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'n'");
+        assertThat(config(prepared.render(ADA, "evil\"</script>", Map.of(), null)).containsKey("tracing_headers")).isFalse();
+    }
+
     // ---- helpers ----
 
     private static SnippetContext withFlags(SnippetContext c, Map<String, Object> flags) {
