@@ -53,8 +53,6 @@ public record SnippetContext(
         String nonce,
         String defaults) {
 
-    /** CSP {@code nonce-source}: base64 or base64url characters only, so it can never leave its attribute. */
-    private static final Pattern NONCE = Pattern.compile("[A-Za-z0-9+/_=-]{1,256}");
     private static final Pattern DEFAULTS_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}|unset");
     private static final Pattern HOST_NAME = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,252}[a-z0-9])?|\\[[0-9a-f:.]{2,45}]");
 
@@ -144,12 +142,15 @@ public record SnippetContext(
                 + (pathAllowed ? " or an absolute path" : ""));
     }
 
-    /** The nonce, {@code null} when blank; fails when it is not a CSP nonce (it could then leave its attribute). */
+    /**
+     * The nonce, {@code null} when blank; fails when it is not a CSP {@code nonce-source} of at most 256 base64 or
+     * base64url characters (anything else could leave its attribute).
+     */
     static String nonce(String nonce) {
         if (nonce == null || nonce.isBlank()) {
             return null;
         }
-        if (!NONCE.matcher(nonce).matches()) {
+        if (nonce.length() > 256 || !SnippetNonce.base64(nonce, 0, nonce.length())) {
             throw new IllegalArgumentException("nonce is not a CSP nonce (expected base64 characters only)");
         }
         return nonce;

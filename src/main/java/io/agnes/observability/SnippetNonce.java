@@ -67,7 +67,7 @@ final class SnippetNonce {
     }
 
     /** Base64 or base64url characters only, so the value is safe inside an HTML attribute as it is. */
-    private static boolean base64(String s, int from, int to) {
+    static boolean base64(String s, int from, int to) {
         for (int i = from; i < to; i++) {
             char c = s.charAt(i);
             if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '+' || c == '/'
