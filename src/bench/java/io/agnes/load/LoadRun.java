@@ -65,9 +65,11 @@ public final class LoadRun {
     private LoadRun(boolean quick, boolean jfr) throws IOException {
         this.quick = quick;
         this.jfr = jfr;
-        cellSeconds = quick ? 3 : 6;
-        warmSeconds = quick ? 2 : 5;
-        rounds = quick ? 1 : 5;
+        // many short cells rather than a few long ones: on a 2-core machine a single cell of one configuration moves
+        // by ±10 % (GC, JIT, scheduling), and the median of many interleaved per-round ratios is what resolves 3 %
+        cellSeconds = 3;
+        warmSeconds = quick ? 2 : 15;
+        rounds = quick ? 1 : 12;
         faultSeconds = quick ? 10 : 30;
         recoverySeconds = quick ? 5 : 15;
         outageSeconds = quick ? 40 : 600;
