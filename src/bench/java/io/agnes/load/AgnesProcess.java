@@ -66,6 +66,7 @@ final class AgnesProcess implements AutoCloseable {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = List.of(java, "-Xms" + heap, "-Xmx" + heap, "--enable-native-access=ALL-UNNAMED",
                 "-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar", "target/payara-micro.jar", "--nocluster",
+                "--addLibs", "target/server-lib",
                 "--disablephonehome", "--rootdir", dir.resolve("runtime").toString(), "--port", String.valueOf(port),
                 "--contextroot", "/", "--deploy", "target/agnes.war");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

@@ -11,8 +11,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * At undeploy, takes the JDBC drivers packaged in this WAR (DuckDB, PostgreSQL, H2) out of the JVM-wide
- * {@link DriverManager}. A driver registers itself there when its class loads; left registered, the registry holds
+ * At undeploy, takes the JDBC drivers loaded from this WAR (PostgreSQL, H2, and DuckDB unless it is a server
+ * library) out of the JVM-wide {@link DriverManager}. A driver registers itself there when its class loads; left registered, the registry holds
  * the driver, its class and so this application's class loader for as long as the server runs (Payara notices and
  * unregisters them itself, with a memory-leak warning per driver, on every redeploy).
  */
@@ -25,7 +25,7 @@ public class JdbcDriverRelease implements ServletContextListener {
     public void contextDestroyed(ServletContextEvent event) {
         ClassLoader ours = JdbcDriverRelease.class.getClassLoader();
         for (Driver driver : Collections.list(DriverManager.getDrivers())) {
-            if (loadedBy(driver.getClass().getClassLoader(), ours)) {
+            if (ClassLoaders.within(driver.getClass().getClassLoader(), ours)) {
                 try {
                     DriverManager.deregisterDriver(driver);
                 } catch (SQLException | SecurityException e) {
@@ -33,15 +33,5 @@ public class JdbcDriverRelease implements ServletContextListener {
                 }
             }
         }
-    }
-
-    /** Whether {@code loader} is {@code ours} or below it (a driver from a library of this WAR). */
-    private static boolean loadedBy(ClassLoader loader, ClassLoader ours) {
-        for (ClassLoader l = loader; l != null; l = l.getParent()) {
-            if (l == ours) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -21,7 +21,8 @@ import javax.management.ObjectName;
  * operator's redeploy does, in one server. Started by {@link PayaraHostProcess} with payara-micro.jar and this
  * class alone on the class path (no Agnes class may be visible to the server's class loaders), it reads one
  * command per line on stdin and answers on stdout, each answer line starting with {@value #REPLY}; the server's
- * own output goes to the log file named by the first argument.
+ * own output goes to the log file named by the first argument. The second is the HTTP port, the third the server
+ * libraries ({@code --addLibs}).
  *
  * <p>Commands: {@code deploy <exploded war dir>}, {@code undeploy}, {@code stats}, {@code quit}. {@code stats}
  * collects garbage until no more classes unload, then reports the JVM's live threads (with their names), loaded
@@ -45,10 +46,11 @@ public final class PayaraHost {
         System.setOut(log);
         System.setErr(log);
         String port = args[1];
+        String serverLibraries = args[2];
         try {
             Class<?> micro = Class.forName("fish.payara.micro.PayaraMicro");
             micro.getMethod("main", String[].class).invoke(null,
-                    (Object) new String[] {"--nocluster", "--disablephonehome", "--port", port});
+                    (Object) new String[] {"--nocluster", "--disablephonehome", "--port", port, "--addLibs", serverLibraries});
             Object instance = micro.getMethod("getInstance").invoke(null);
             Object runtime = micro.getMethod("getRuntime").invoke(instance);
             Class<?> api = Class.forName("fish.payara.micro.PayaraMicroRuntime");

@@ -44,7 +44,7 @@ public final class PayaraHostProcess implements AutoCloseable {
      * Boots Payara Micro (empty) on {@code port}; its log goes to {@code log}.
      *
      * @param microJar target/payara-micro.jar
-     * @param workDir  its temporary files (java.io.tmpdir), e.g. target
+     * @param workDir  its temporary files (java.io.tmpdir), e.g. target; also holds the server libraries ({@code server-lib})
      */
     public static PayaraHostProcess boot(Path microJar, int port, Path workDir, Path log) throws IOException {
         Path hostClasses = hostClassesIn(workDir.resolve("payara-host-classes"));
@@ -60,6 +60,8 @@ public final class PayaraHostProcess implements AutoCloseable {
         command.add(PayaraHost.class.getName());
         command.add(log.toAbsolutePath().toString());
         command.add(Integer.toString(port));
+        // the server libraries, as ./agnes run and the Arquillian servers have them (target/server-lib)
+        command.add(workDir.resolve("server-lib").toAbsolutePath().toString());
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         PayaraHostProcess host = new PayaraHostProcess(process, log);
         host.expect("ready", Duration.ofMinutes(3));
