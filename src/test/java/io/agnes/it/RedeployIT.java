@@ -38,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * second.
  *
  * <p>It doubles as issue 6's measurement: the table it prints (and writes to {@code target/redeploy-report.txt})
- * is the one in docs/performance.md, "Redeploys and stop". {@code -Dredeploy.cycles=N} changes the count.
+ * is the one in docs/performance.md, "Redeploys and stop". {@code -Dredeploy.cycles=N} changes the count;
+ * {@code -Dredeploy.heapDump=file.hprof} writes the server's heap at the end, to trace what holds a class loader.
  */
 class RedeployIT {
 
@@ -97,6 +98,11 @@ class RedeployIT {
                     measured.add(cycle(n, server, posthog, war, port));
                 }
                 settled = awaitSettled(server);
+                String heapDump = System.getProperty("redeploy.heapDump", "");
+                if (!heapDump.isEmpty()) {
+                    // -Dredeploy.heapDump=target/redeploy.hprof: what holds a class loader (paths from GC roots)
+                    server.heapDump(Path.of(heapDump));
+                }
                 String report = report(booted, measured) + String.format(Locale.ROOT,
                         "%nAfter the last undeploy, once Okio's watchdog ended (%d s later): %d live threads, %d loaded classes,"
                         + " %d web class loaders%n", settledAfter.toSeconds(), settled.threads(), settled.loadedClasses(),

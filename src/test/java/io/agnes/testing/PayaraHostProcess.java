@@ -157,6 +157,16 @@ public final class PayaraHostProcess implements AutoCloseable {
         }
     }
 
+    /** Writes the server's heap (live objects) to {@code file}, e.g. to trace what keeps a class loader alive. */
+    public void heapDump(Path file) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid()), "GC.heap_dump", file.toAbsolutePath().toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!jcmd.waitFor(2, TimeUnit.MINUTES) || jcmd.exitValue() != 0) {
+            throw new IOException("jcmd GC.heap_dump failed for " + file);
+        }
+    }
+
     @Override
     public void close() {
         try {
