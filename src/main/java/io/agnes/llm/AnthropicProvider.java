@@ -49,6 +49,8 @@ final class AnthropicProvider implements LlmProvider {
                 .baseUrl(settings.baseUrl())
                 .timeout(timeout(settings.timeout()))
                 .maxRetries(0) // LlmClient retries, so that each attempt passes LlmCallAttempt
+                .streamHandlerExecutor(ProviderSupport.CALLING_THREAD)
+                .completionExecutor(ProviderSupport.CALLING_THREAD)
                 .build();
     }
 

@@ -54,7 +54,8 @@ final class OpenAiCompatProvider implements LlmProvider {
         OpenAIOkHttpClient.Builder builder = OpenAIOkHttpClient.builder()
                 .baseUrl(settings.baseUrl())
                 .timeout(Timeout.builder().connect(connect).read(timeout).write(timeout).request(timeout).build())
-                .maxRetries(0); // LlmClient retries, so that each attempt passes LlmCallAttempt
+                .maxRetries(0) // LlmClient retries, so that each attempt passes LlmCallAttempt
+                .streamHandlerExecutor(ProviderSupport.CALLING_THREAD);
         if (settings.apiKey().isEmpty()) {
             // a local server without authentication: the SDK insists on a credential, the server gets no header
             builder.apiKey("unused").removeHeaders("Authorization");

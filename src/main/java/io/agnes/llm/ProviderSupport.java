@@ -5,11 +5,23 @@ import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 /** What both providers do alike when turning an HTTP outcome into an {@link LlmResponse} or {@link LlmException}. */
 final class ProviderSupport {
 
     private static final int MAX_DETAIL_CHARS = 500;
+
+    /**
+     * For the SDKs' {@code streamHandlerExecutor} (and Anthropic's {@code completionExecutor}): runs the task on the
+     * calling thread. Without one, each SDK makes a thread pool wrapped in its {@code PhantomReachableExecutorService},
+     * whose clean-up action refers to the wrapper itself: the wrapper never becomes phantom reachable, so the SDK's
+     * {@link java.lang.ref.Cleaner} keeps it, its classes and this application's class loader for as long as the server
+     * runs — one whole version of Agnes per redeploy (found by a heap dump after redeploys). Agnes makes blocking calls
+     * and streams nothing, so nothing runs on it in practice. Not an {@code ExecutorService}: the SDKs would wrap
+     * that the same way.
+     */
+    static final Executor CALLING_THREAD = Runnable::run;
 
     private ProviderSupport() {
     }

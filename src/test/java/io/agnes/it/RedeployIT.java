@@ -55,7 +55,14 @@ class RedeployIT {
      * its classes; docs/performance.md, "Redeploys and stop"): the test then prints the numbers as a known defect
      * instead of failing CI on it.
      */
-    static final boolean REQUIRE_COLLECTED = Boolean.getBoolean("redeploy.requireCollected");
+    /**
+     * Web class loaders Payara itself keeps after an undeploy, whatever the application does: two of its threads
+     * started during the undeploy, after the application's listeners ran (the log file writer {@code GFFileHandler}
+     * and the new root context's {@code ContainerBackgroundProcessor}), inherit the application's loader as their
+     * context class loader. They pin the version undeployed last, never one per redeploy (heap dumps, see
+     * docs/performance.md, "Redeploys and stop").
+     */
+    static final int PINNED_BY_PAYARA = 2;
     /**
      * A thread of these names outliving an undeploy is a leak: Agnes' own threads, the JDK HTTP clients of the
      * PostHog integration, the LLM SDKs' OkHttp, and the embedded databases' helpers.
@@ -144,20 +151,12 @@ class RedeployIT {
                     .isLessThanOrEqualTo(second.threads() + 5);
             // one deployment loads thousands of classes; a pinned class loader per cycle would add them all again
             long perCycle = (last.unloadedClasses() - second.unloadedClasses()) / (measured.size() - 2);
-            if (REQUIRE_COLLECTED) {
-                assertThat(perCycle).as("classes unloaded per cycle (the old application's classes are collected)")
-                        .isGreaterThan(1_000);
-                assertThat(last.loadedClasses()).as("loaded classes after the last cycle vs after the second")
-                        .isLessThanOrEqualTo(second.loadedClasses() + perCycle / 2);
-                assertThat(settled.webappClassLoaders()).as("web application class loaders alive once everything settled")
-                        .isZero();
-            } else if (perCycle < 1_000 || settled.webappClassLoaders() > 0) {
-                // KNOWN DEFECT (docs/performance.md, "Redeploys and stop"): one web class loader per undeployed version
-                // stays reachable (DuckDB's JNI global refs), so its classes are not unloaded; -Dredeploy.requireCollected=true makes it fail
-                System.err.println("RedeployIT: KNOWN DEFECT, class loaders not collected: " + settled.webappClassLoaders()
-                        + " web class loaders alive after " + measured.size() + " undeploys, " + perCycle
-                        + " classes unloaded per cycle (expected > 1000)");
-            }
+            assertThat(perCycle).as("classes unloaded per cycle (the old application's classes are collected)")
+                    .isGreaterThan(1_000);
+            assertThat(last.loadedClasses()).as("loaded classes after the last cycle vs after the second")
+                    .isLessThanOrEqualTo(second.loadedClasses() + perCycle / 2);
+            assertThat(settled.webappClassLoaders()).as("web application class loaders alive once everything settled")
+                    .isLessThanOrEqualTo(PINNED_BY_PAYARA);
         }
         assertThat(settled.threadNames().stream().filter(name -> OURS.matcher(name).matches()))
                 .as("threads of ours a minute after the last undeploy").isEmpty();
