@@ -113,8 +113,9 @@ class RedeployIT {
                 }
                 String report = report(booted, measured) + String.format(Locale.ROOT,
                         "%nAfter the last undeploy, once Okio's watchdog ended (%d s later): %d live threads, %d loaded classes,"
-                        + " %d web class loaders%n", settledAfter.toSeconds(), settled.threads(), settled.loadedClasses(),
-                        settled.webappClassLoaders());
+                        + " %d unloaded classes, %d web class loaders, %.1f MB heap after GC%n", settledAfter.toSeconds(),
+                        settled.threads(), settled.loadedClasses(), settled.unloadedClasses(), settled.webappClassLoaders(),
+                        settled.heapBytes() / 1048576.0);
                 System.out.println(report);
                 Files.writeString(work.resolve("redeploy-report.txt"), report);
             }
