@@ -109,8 +109,6 @@ public class SnippetInjectionFilter extends HttpFilter {
     InjectionCounters counters = new InjectionCounters();
     /** Path prefixes (below the context path) never injected, e.g. {@code /api/docs}. */
     List<String> excludedPaths = List.of();
-    /** The snippet shared by every page, rendered for the first page and again only if the context path differs. */
-    private volatile PreparedFor prepared;
 
     /** For the container: off until {@link #snippets} is set. */
     public SnippetInjectionFilter() {
@@ -153,27 +151,18 @@ public class SnippetInjectionFilter extends HttpFilter {
         if (snippets == null && posthog != null && posthog.enabled()) {
             excludedPaths = excludedPaths(appSettings);
             PostHogSettings settings = posthog.config();
+            // everything every page shares, rendered once: the context path of a web application never changes
+            SnippetRenderer.Prepared shared = SnippetRenderer.prepare(SnippetContext.of(settings, null, null, Map.of(),
+                    null).withHosts(settings.browserApiHost(getServletContext().getContextPath()),
+                    settings.browserUiHost(), null));
             snippets = (request, nonce) -> {
                 SnippetContext.User user = pageUser();
                 // flags are evaluated for the server's distinct id, which the browser only shares when identified
                 Map<String, Object> flags = user == null || settings.identifyMode() == IdentifyMode.NONE ? Map.of()
                         : posthog.bootstrapFlags(user.id());
-                return prepared(settings, request.getContextPath()).render(user, request.getServerName(), flags, nonce);
+                return shared.render(user, request.getServerName(), flags, nonce);
             };
         }
-    }
-
-    private record PreparedFor(String contextPath, SnippetRenderer.Prepared snippet) {
-    }
-
-    private SnippetRenderer.Prepared prepared(PostHogSettings settings, String contextPath) {
-        PreparedFor current = prepared;
-        if (current == null || !current.contextPath().equals(contextPath)) {
-            current = new PreparedFor(contextPath, SnippetRenderer.prepare(SnippetContext.of(settings, null, null, Map.of(),
-                    null).withHosts(settings.browserApiHost(contextPath), settings.browserUiHost(), null)));
-            prepared = current;
-        }
-        return current.snippet();
     }
 
     /** The signed-in user of the page being written, or null (anonymous, or no request context on this thread). */
