@@ -1,5 +1,6 @@
 package io.agnes.observability;
 
+import io.agnes.web.ContentSecurityPolicy;
 import io.agnes.web.HeldLengthResponse;
 
 import jakarta.servlet.ServletOutputStream;
@@ -403,24 +404,11 @@ final class InjectionResponse extends HeldLengthResponse {
     }
 
     /**
-     * The snippet in the response's charset. REPORT on unmappable characters: a '?' in the middle of a script is
-     * worse than no script. An ASCII snippet (as the renderer writes it) in an ASCII-compatible charset is its
-     * characters as bytes, without an encoder per page.
+     * The snippet in the response's charset, when its own ASCII bytes are not that (see {@link Snippet#ascii}).
+     * REPORT on unmappable characters: a '?' in the middle of a script is worse than no script.
      */
-    static ByteBuffer encode(String snippet, String encoding) throws CharacterCodingException {
-        if (ascii(snippet) && asciiCompatible(encoding)) {
-            return ByteBuffer.wrap(snippet.getBytes(StandardCharsets.ISO_8859_1));
-        }
+    private static ByteBuffer encode(String snippet, String encoding) throws CharacterCodingException {
         return Charset.forName(encoding).newEncoder().encode(CharBuffer.wrap(snippet));
-    }
-
-    private static boolean ascii(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if (text.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Whether a charset encodes ASCII as ASCII, one byte per character: UTF-8 and the single-byte charsets. */
@@ -463,15 +451,18 @@ final class InjectionResponse extends HeldLengthResponse {
             decide(reason);
             return;
         }
-        String snippet;
-        ByteBuffer encoded;
+        Snippet snippet;
+        ByteBuffer encoded = null; // null: the snippet's own ASCII bytes are the encoding
         try {
-            snippet = snippets.snippetFor(request, SnippetNonce.of(policies()));
+            snippet = snippets.snippetFor(request, nonce());
             if (snippet == null || snippet.isEmpty()) {
                 decide(InjectionSkip.NO_SNIPPET);
                 return;
             }
-            encoded = encode(snippet, getCharacterEncoding());
+            String encoding = getCharacterEncoding();
+            if (!snippet.ascii() || !asciiCompatible(encoding)) {
+                encoded = encode(snippet.text(), encoding);
+            }
         } catch (RuntimeException | LinkageError | CharacterCodingException e) {
             renderFailed = true;
             decide(null);
@@ -479,7 +470,7 @@ final class InjectionResponse extends HeldLengthResponse {
             return;
         }
         injected = true;
-        addedBytes = encoded.remaining();
+        addedBytes = encoded == null ? snippet.asciiLength() : encoded.remaining();
         if (!isCommitted()) {
             super.setHeader(MARKER, MARKER_VALUE);
             request.setAttribute(OWN_MARKER_ATTRIBUTE, Boolean.TRUE);
@@ -490,10 +481,22 @@ final class InjectionResponse extends HeldLengthResponse {
         }
         decide(null); // with the corrected length
         if (output == Output.WRITER) {
-            containerWriter().write(snippet);
+            snippet.writeTo(containerWriter());
+        } else if (encoded == null) {
+            snippet.writeAscii(containerStream());
         } else {
             containerStream().write(encoded.array(), encoded.arrayOffset() + encoded.position(), encoded.remaining());
         }
+    }
+
+    /** The nonce the response's policies allow for the snippet's {@code <script>}, or null. */
+    private String nonce() {
+        // Agnes' own policy, still the first: its nonce is known without parsing (SnippetNonce would find the same)
+        if (request.getAttribute(ContentSecurityPolicy.Sent.ATTRIBUTE) instanceof ContentSecurityPolicy.Sent sent
+                && sent.value().equals(super.getHeader("Content-Security-Policy"))) {
+            return sent.nonce();
+        }
+        return SnippetNonce.of(policies());
     }
 
     private List<String> policies() {

@@ -3,6 +3,7 @@ package io.agnes.observability;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Renders the PostHog browser snippet of one response: a single {@code <script>} element, ready to be inserted into
@@ -91,7 +92,8 @@ public final class SnippetRenderer {
 
     /** The complete {@code <script>…</script>} element for one response. */
     public static String render(SnippetContext context) {
-        return prepare(context).render(context.user(), context.tracingHost(), context.bootstrapFlags(), context.nonce());
+        return prepare(context).render(context.user(), context.tracingHost(), context.bootstrapFlags(), context.nonce())
+                .text();
     }
 
     /**
@@ -105,25 +107,40 @@ public final class SnippetRenderer {
     /**
      * A deployment's snippet, ready for {@link #render}ing per response. The guard, the stub loader, the project
      * key and the configuration options that are the same for every page (hosts, defaults, capture and replay
-     * options: about nine tenths of the text) are rendered once; per response only the nonce, the tracing host, the
-     * identity with its flags and the {@code loaded} callback are written. Thread-safe.
+     * options: about nine tenths of the text) are rendered and encoded once; so are the identity part
+     * ({@code bootstrap} and the {@code loaded} callback) of each user without flags, and the {@code tracing_headers}
+     * of the last host. A response's {@link Snippet} is these pieces plus its nonce, none of them copied.
+     * Thread-safe.
      */
     public static final class Prepared {
 
+        /** Users whose identity part is kept: more than a server's active users, few enough to never matter. */
+        static final int IDENTITIES_KEPT = 1024;
+
+        private static final Snippet.Piece SCRIPT_START = Snippet.Piece.of("<script");
+        private static final Snippet.Piece NOTHING = Snippet.Piece.of("");
+
         private final SnippetContext deployment;
         /** From the end of the opening tag's attributes to the last option shared by every page, open for more. */
-        private final String opening;
-        private final String closing;
-        /** The last request host name and what it normalised to: nearly every page of a server has the same one. */
-        private volatile String[] lastTracingHost = {null, null};
+        private final Snippet.Piece opening;
+        private final Snippet.Piece closing;
+        /** {@code bootstrap} and {@code loaded} of an anonymous visitor, and of each signed-in user without flags. */
+        private final Snippet.Piece anonymous;
+        private final Map<SnippetContext.User, Snippet.Piece> identities = new ConcurrentHashMap<>();
+        /** The last request host name and its {@code tracing_headers} option: nearly every page has the same one. */
+        private volatile TracingHost lastTracingHost = new TracingHost(null, NOTHING);
+
+        private record TracingHost(String requestHost, Snippet.Piece option) {
+        }
 
         private Prepared(SnippetContext deployment) {
             this.deployment = deployment;
             String config = EventJson.writeForScript(sharedConfig(deployment));
-            this.opening = ">(function(w,d){if(w.posthog&&(w.posthog.__SV||w.posthog.__loaded))return;\n" + STUB + '\n'
-                    + "posthog.init(" + EventJson.writeForScript(deployment.projectKey()) + ','
-                    + config.substring(0, config.length() - 1);
-            this.closing = "});\n" + ERROR_LISTENERS + "\n})(window,document);</script>";
+            this.opening = Snippet.Piece.of(">(function(w,d){if(w.posthog&&(w.posthog.__SV||w.posthog.__loaded))return;\n"
+                    + STUB + '\n' + "posthog.init(" + EventJson.writeForScript(deployment.projectKey()) + ','
+                    + config.substring(0, config.length() - 1));
+            this.closing = Snippet.Piece.of("});\n" + ERROR_LISTENERS + "\n})(window,document);</script>");
+            this.anonymous = identityPiece(EventIdentity.anonymous(), Map.of());
         }
 
         /**
@@ -136,46 +153,66 @@ public final class SnippetRenderer {
          * @throws IllegalArgumentException for a nonce outside the CSP base64 alphabet or a flag value that is neither
          *                                  boolean nor string (as {@link SnippetContext} checks them)
          */
-        public String render(SnippetContext.User user, String tracingHost, Map<String, Object> flags, String nonce) {
+        public Snippet render(SnippetContext.User user, String tracingHost, Map<String, Object> flags, String nonce) {
             String checkedNonce = SnippetContext.nonce(nonce);
             Map<String, Object> checkedFlags = SnippetContext.flags(flags);
-            EventIdentity identity = user == null ? EventIdentity.anonymous()
-                    : EventIdentity.forRequest(deployment.identifyMode(), user.id(), user.email(), user.name(), null);
+            Snippet.Piece start = checkedNonce == null ? SCRIPT_START
+                    : Snippet.Piece.of("<script nonce=\"" + checkedNonce + '"');
+            return Snippet.of(start, opening, tracingHeaders(tracingHost), identity(user, checkedFlags), closing);
+        }
 
-            StringBuilder out = new StringBuilder(opening.length() + closing.length() + 1024);
-            out.append("<script");
-            if (checkedNonce != null) {
-                out.append(" nonce=\"").append(checkedNonce).append('"');
+        private Snippet.Piece tracingHeaders(String requestHost) {
+            TracingHost last = lastTracingHost;
+            if (requestHost != null && requestHost.equals(last.requestHost())) {
+                return last.option();
             }
-            out.append(opening);
-            String host = tracingHostName(tracingHost);
-            if (host != null) {
-                out.append(",\"tracing_headers\":").append(EventJson.writeForScript(List.of(host)));
+            String host = SnippetContext.hostName(requestHost);
+            Snippet.Piece option = host == null ? NOTHING
+                    : Snippet.Piece.of(",\"tracing_headers\":" + EventJson.writeForScript(List.of(host)));
+            lastTracingHost = new TracingHost(requestHost, option);
+            return option;
+        }
+
+        /**
+         * {@code bootstrap} and the {@code loaded} callback. The same for every page of a user without flags, so
+         * kept per user (name and email are part of the key: a renamed user gets a fresh one).
+         */
+        private Snippet.Piece identity(SnippetContext.User user, Map<String, Object> flags) {
+            if (user == null) {
+                return anonymous;
             }
+            EventIdentity identity = EventIdentity.forRequest(deployment.identifyMode(), user.id(), user.email(),
+                    user.name(), null);
+            if (identity.person() && !flags.isEmpty()) {
+                return identityPiece(identity, flags);
+            }
+            Snippet.Piece kept = identities.get(user);
+            if (kept == null) {
+                if (identities.size() >= IDENTITIES_KEPT) {
+                    identities.clear(); // simpler than an LRU; a server with this many active users renders them anew
+                }
+                kept = identityPiece(identity, Map.of());
+                identities.put(user, kept);
+            }
+            return kept;
+        }
+
+        private Snippet.Piece identityPiece(EventIdentity identity, Map<String, Object> flags) {
+            StringBuilder out = new StringBuilder(512);
             Map<String, Object> bootstrap = new LinkedHashMap<>();
             if (identity.person()) {
                 bootstrap.put("distinctID", identity.distinctId());
                 bootstrap.put("isIdentifiedID", true);
-            }
-            if (identity.person() && !checkedFlags.isEmpty()) {
-                // evaluated for the server's distinct id: wrong for a browser that does not carry it
-                bootstrap.put("featureFlags", checkedFlags);
+                if (!flags.isEmpty()) {
+                    // evaluated for the server's distinct id: wrong for a browser that does not carry it
+                    bootstrap.put("featureFlags", flags);
+                }
             }
             if (!bootstrap.isEmpty()) {
                 out.append(",\"bootstrap\":").append(EventJson.writeForScript(bootstrap));
             }
-            out.append(",\"loaded\":").append(loaded(deployment, identity)).append(closing);
-            return out.toString();
-        }
-
-        private String tracingHostName(String value) {
-            String[] last = lastTracingHost;
-            if (value != null && value.equals(last[0])) {
-                return last[1];
-            }
-            String host = SnippetContext.hostName(value);
-            lastTracingHost = new String[] {value, host};
-            return host;
+            out.append(",\"loaded\":").append(loaded(deployment, identity));
+            return Snippet.Piece.of(out.toString());
         }
     }
 

@@ -21,7 +21,8 @@ public interface SnippetSource {
      * @param cspNonce the nonce the response's {@code Content-Security-Policy} allows for scripts, to be put on the
      *                 {@code <script>} as {@code nonce="…"} (base64 characters only, safe in an attribute);
      *                 {@code null} when the response has no such policy
-     * @return the snippet; {@code null} or empty = nothing for this page (counted as {@link InjectionSkip#NO_SNIPPET})
+     * @return the snippet ({@link Snippet#of(String)} for one piece of text); {@code null} or empty = nothing for this
+     *         page (counted as {@link InjectionSkip#NO_SNIPPET})
      */
-    String snippetFor(HttpServletRequest request, String cspNonce);
+    Snippet snippetFor(HttpServletRequest request, String cspNonce);
 }

@@ -61,6 +61,16 @@ public record ContentSecurityPolicy(Mode mode, List<String> extraScripts, List<S
         extraConnects = extraConnects.stream().filter(source -> !source.equals("'self'")).distinct().toList();
     }
 
+    /**
+     * The policy sent on a response, with the nonce in its {@code script-src}: a request attribute
+     * ({@link #ATTRIBUTE}), so the snippet injector need not parse the header of every page to find the nonce
+     * again.
+     */
+    public record Sent(String value, String nonce) {
+
+        public static final String ATTRIBUTE = Sent.class.getName();
+    }
+
     /** A fresh nonce: 128 random bits, base64 (the characters CSP allows in a nonce-source). */
     public static String newNonce() {
         byte[] bytes = new byte[16];

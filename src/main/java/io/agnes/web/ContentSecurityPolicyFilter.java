@@ -44,8 +44,12 @@ public class ContentSecurityPolicyFilter extends HttpFilter {
             throws IOException, ServletException {
         ContentSecurityPolicy current = policy;
         if (current != null && !response.isCommitted()) {
-            response.setHeader(current.mode().header(),
-                    current.value(current.withNonce() ? ContentSecurityPolicy.newNonce() : null));
+            String nonce = current.withNonce() ? ContentSecurityPolicy.newNonce() : null;
+            String value = current.value(nonce);
+            response.setHeader(current.mode().header(), value);
+            if (nonce != null) {
+                request.setAttribute(ContentSecurityPolicy.Sent.ATTRIBUTE, new ContentSecurityPolicy.Sent(value, nonce));
+            }
         }
         chain.doFilter(request, response);
     }

@@ -22,6 +22,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import io.agnes.web.ContentSecurityPolicy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -74,7 +75,7 @@ class SnippetInjectionFilterTest {
         if (text.startsWith("throw")) {
             throw new IllegalStateException("renderer broke: " + text);
         }
-        return text;
+        return Snippet.of(text);
     }, counters, List.of("/api/docs"));
 
     /** The page with the snippet before its first {@code </head>}: the oracle, independent of the injector. */
@@ -769,6 +770,28 @@ class SnippetInjectionFilterTest {
         InMemoryRequest none = InMemoryRequest.get("/page");
         run(none, writesHtml(PAGE));
         assertThat(nonceSeen.get()).isNull();
+    }
+
+    @Test
+    void agnes_own_policy_gives_its_nonce_without_parsing_and_a_policy_set_after_it_is_parsed() throws Exception {
+        String own = "default-src 'self'; script-src 'self' 'nonce-0wn'";
+        InMemoryRequest request = InMemoryRequest.get("/page");
+        // as ContentSecurityPolicyFilter leaves it; the recorded nonce differs from the header's only in this test,
+        // to tell which of the two the injector used
+        request.setAttribute(ContentSecurityPolicy.Sent.ATTRIBUTE, new ContentSecurityPolicy.Sent(own, "r3c0rded"));
+        run(request, (req, res) -> {
+            res.setHeader("Content-Security-Policy", own);
+            writesHtml(PAGE).handle(req, res);
+        });
+        assertThat(nonceSeen.get()).isEqualTo("r3c0rded");
+
+        InMemoryRequest replaced = InMemoryRequest.get("/page");
+        replaced.setAttribute(ContentSecurityPolicy.Sent.ATTRIBUTE, new ContentSecurityPolicy.Sent(own, "r3c0rded"));
+        run(replaced, (req, res) -> {
+            res.setHeader("Content-Security-Policy", "script-src 'nonce-th31rs'");
+            writesHtml(PAGE).handle(req, res);
+        });
+        assertThat(nonceSeen.get()).isEqualTo("th31rs");
     }
 
     // --- reset, errors, redirects ------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@ package io.agnes.observability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.agnes.web.ContentSecurityPolicy;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,5 +33,17 @@ class SnippetNonceTest {
     void the_first_header_offering_one_wins() {
         assertThat(SnippetNonce.of(List.of("default-src 'self'", "script-src 'nonce-two'"))).isEqualTo("two");
         assertThat(SnippetNonce.of(List.of())).isNull();
+    }
+
+    /** The injector takes Agnes' own nonce from the request ({@code ContentSecurityPolicy.Sent}) instead of this parse. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = ContentSecurityPolicy.Mode.class, names = "OFF",
+            mode = org.junit.jupiter.params.provider.EnumSource.Mode.EXCLUDE)
+    void every_policy_agnes_sends_offers_the_nonce_it_records(ContentSecurityPolicy.Mode mode) {
+        String nonce = ContentSecurityPolicy.newNonce();
+        for (List<String> extra : List.of(List.<String>of(), List.of("https://eu-assets.i.posthog.com", "'nonce-other'"))) {
+            ContentSecurityPolicy policy = new ContentSecurityPolicy(mode, extra, List.of("https://eu.i.posthog.com"), true);
+            assertThat(SnippetNonce.of(List.of(policy.value(nonce)))).isEqualTo(nonce);
+        }
     }
 }

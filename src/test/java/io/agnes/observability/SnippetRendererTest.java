@@ -7,6 +7,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.stream.JsonParser;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
@@ -404,9 +405,9 @@ class SnippetRendererTest {
         SnippetRenderer.Prepared prepared = SnippetRenderer.prepare(context(IdentifyMode.FULL, null));
         SnippetContext.User grace = new SnippetContext.User("u-9", "grace@example.com", "Grace Hopper");
 
-        String ada = prepared.render(ADA, "agnes.example", Map.of("beta", true), "n0nce1");
-        String anonymous = prepared.render(null, "other.example:8443", Map.of(), null);
-        String graces = prepared.render(grace, "agnes.example", Map.of(), "n0nce2");
+        String ada = prepared.render(ADA, "agnes.example", Map.of("beta", true), "n0nce1").text();
+        String anonymous = prepared.render(null, "other.example:8443", Map.of(), null).text();
+        String graces = prepared.render(grace, "agnes.example", Map.of(), "n0nce2").text();
 
         assertThat(ada).startsWith("<script nonce=\"n0nce1\">").contains("ph.identify(\"u-7\"").doesNotContain("u-9");
         assertThat(config(ada).getJsonObject("bootstrap")).isEqualTo(
@@ -431,7 +432,35 @@ class SnippetRendererTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nonce");
         assertThatThrownBy(() -> prepared.render(ADA, "agnes.example", Map.of("n", 3), null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'n'");
-        assertThat(config(prepared.render(ADA, "evil\"</script>", Map.of(), null)).containsKey("tracing_headers")).isFalse();
+        assertThat(config(prepared.render(ADA, "evil\"</script>", Map.of(), null).text()).containsKey("tracing_headers"))
+                .isFalse();
+    }
+
+    @Test
+    void whatAPreparedSnippetKeepsPerUserAndHostNeverLeaksIntoAnotherPage() throws IOException {
+        SnippetRenderer.Prepared prepared = SnippetRenderer.prepare(context(IdentifyMode.FULL, null));
+        SnippetContext.User renamed = new SnippetContext.User(ADA.id(), "ada@lovelace.example", "Ada King");
+
+        String first = prepared.render(ADA, "agnes.example", Map.of(), "n1").text();
+        String withFlags = prepared.render(ADA, "agnes.example", Map.of("beta", true), "n2").text();
+        String again = prepared.render(ADA, "agnes.example", Map.of(), "n3").text();
+        String afterRename = prepared.render(renamed, "other.example", Map.of(), "n4").text();
+        String anonymous = prepared.render(null, "other.example", Map.of(), "n5").text();
+
+        assertThat(config(withFlags).getJsonObject("bootstrap").getJsonObject("featureFlags")).isEqualTo(json("{\"beta\":true}"));
+        // the flags of one page are not kept for the next
+        assertThat(again).isEqualTo(first.replace("n1", "n3")).doesNotContain("beta");
+        assertThat(superProperties(afterRename).getString("user_email")).isEqualTo("ada@lovelace.example");
+        assertThat(afterRename).contains("\"name\":\"Ada King\"").doesNotContain(ADA.email());
+        assertThat(config(afterRename).getJsonArray("tracing_headers")).isEqualTo(json("[\"other.example\"]"));
+        assertThat(anonymous).doesNotContain(ADA.id()).doesNotContain("ph.identify(");
+        // each piece's bytes are its text: what the injector copies into an ASCII-compatible page
+        Snippet snippet = prepared.render(ADA, "agnes.example", Map.of(), "n6");
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        assertThat(snippet.ascii()).isTrue();
+        snippet.writeAscii(written);
+        assertThat(written.toString(StandardCharsets.US_ASCII)).isEqualTo(snippet.text());
+        assertThat(snippet.asciiLength()).isEqualTo(written.size());
     }
 
     // ---- helpers ----
