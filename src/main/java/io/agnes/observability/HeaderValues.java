@@ -27,11 +27,22 @@ public final class HeaderValues {
         if (raw == null) {
             return null;
         }
-        String clean = CONTROL.matcher(raw).replaceAll("").strip();
+        // most values have no control character: no regex run for them (user ids, on every page)
+        String clean = (hasControl(raw) ? CONTROL.matcher(raw).replaceAll("") : raw).strip();
         if (clean.isEmpty()) {
             return null;
         }
         return cut(clean, maxChars).strip();
+    }
+
+    private static boolean hasControl(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c <= 0x1f || c >= 0x7f && c <= 0x9f) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The first {@code maxChars} code points of {@code s} (never half a surrogate pair). */

@@ -181,20 +181,25 @@ public final class SnippetRenderer {
             if (user == null) {
                 return anonymous;
             }
-            EventIdentity identity = EventIdentity.forRequest(deployment.identifyMode(), user.id(), user.email(),
-                    user.name(), null);
-            if (identity.person() && !flags.isEmpty()) {
-                return identityPiece(identity, flags);
+            if (!flags.isEmpty()) {
+                EventIdentity identity = identityOf(user);
+                if (identity.person()) {
+                    return identityPiece(identity, flags);
+                }
             }
             Snippet.Piece kept = identities.get(user);
             if (kept == null) {
                 if (identities.size() >= IDENTITIES_KEPT) {
                     identities.clear(); // simpler than an LRU; a server with this many active users renders them anew
                 }
-                kept = identityPiece(identity, Map.of());
+                kept = identityPiece(identityOf(user), Map.of());
                 identities.put(user, kept);
             }
             return kept;
+        }
+
+        private EventIdentity identityOf(SnippetContext.User user) {
+            return EventIdentity.forRequest(deployment.identifyMode(), user.id(), user.email(), user.name(), null);
         }
 
         private Snippet.Piece identityPiece(EventIdentity identity, Map<String, Object> flags) {
