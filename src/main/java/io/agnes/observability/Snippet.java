@@ -1,5 +1,7 @@
 package io.agnes.observability;
 
+import io.agnes.web.Deflated;
+import io.agnes.web.DeflatedSink;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
@@ -17,12 +19,15 @@ public final class Snippet {
     private final String[] texts;
     /** {@code bytes[i]}: {@code texts[i]} as ASCII bytes, or {@code null} when that piece is not ASCII. */
     private final byte[][] bytes;
+    /** {@code deflated[i]}: the same bytes with their deflate form, for a shared piece; else {@code null}. */
+    private final Deflated[] deflated;
     private final boolean ascii;
     private final int asciiLength;
 
-    private Snippet(String[] texts, byte[][] bytes) {
+    private Snippet(String[] texts, byte[][] bytes, Deflated[] deflated) {
         this.texts = texts;
         this.bytes = bytes;
+        this.deflated = deflated;
         boolean allAscii = true;
         int length = 0;
         for (byte[] piece : bytes) {
@@ -38,18 +43,21 @@ public final class Snippet {
 
     /** A snippet of one piece (tests, other sources). */
     public static Snippet of(String text) {
-        return new Snippet(new String[] {Objects.requireNonNull(text, "text")}, new byte[][] {asciiBytes(text)});
+        return new Snippet(new String[] {Objects.requireNonNull(text, "text")}, new byte[][] {asciiBytes(text)},
+                new Deflated[1]);
     }
 
     /** Pieces, each with its ASCII bytes when it has them. */
     static Snippet of(Piece... pieces) {
         String[] texts = new String[pieces.length];
         byte[][] bytes = new byte[pieces.length][];
+        Deflated[] deflated = new Deflated[pieces.length];
         for (int i = 0; i < pieces.length; i++) {
             texts[i] = pieces[i].text;
             bytes[i] = pieces[i].ascii;
+            deflated[i] = pieces[i].deflated;
         }
-        return new Snippet(texts, bytes);
+        return new Snippet(texts, bytes, deflated);
     }
 
     /** The whole text. */
@@ -80,8 +88,14 @@ public final class Snippet {
         if (!ascii) {
             throw new IllegalStateException("not ASCII");
         }
-        for (byte[] piece : bytes) {
-            out.write(piece);
+        // a gzip body takes a shared piece as compressed once, instead of deflating it again for every page
+        DeflatedSink compressing = out instanceof DeflatedSink sink ? sink : null;
+        for (int i = 0; i < bytes.length; i++) {
+            if (compressing != null && deflated[i] != null) {
+                compressing.writeDeflated(deflated[i]);
+            } else {
+                out.write(bytes[i]);
+            }
         }
     }
 
@@ -106,11 +120,20 @@ public final class Snippet {
         return text.getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /** A piece of text with its ASCII bytes (or {@code null}), encoded once however many pages it goes into. */
-    record Piece(String text, byte[] ascii) {
+    /**
+     * A piece of text with its ASCII bytes (or {@code null}), encoded once however many pages it goes into; a
+     * shared piece also with its deflate form.
+     */
+    record Piece(String text, byte[] ascii, Deflated deflated) {
 
         static Piece of(String text) {
-            return new Piece(text, asciiBytes(text));
+            return new Piece(text, asciiBytes(text), null);
+        }
+
+        /** For text in every page: compressed now, once. */
+        static Piece shared(String text) {
+            byte[] ascii = asciiBytes(text);
+            return new Piece(text, ascii, ascii == null ? null : Deflated.of(ascii));
         }
     }
 }

@@ -136,10 +136,10 @@ public final class SnippetRenderer {
         private Prepared(SnippetContext deployment) {
             this.deployment = deployment;
             String config = EventJson.writeForScript(sharedConfig(deployment));
-            this.opening = Snippet.Piece.of(">(function(w,d){if(w.posthog&&(w.posthog.__SV||w.posthog.__loaded))return;\n"
+            this.opening = Snippet.Piece.shared(">(function(w,d){if(w.posthog&&(w.posthog.__SV||w.posthog.__loaded))return;\n"
                     + STUB + '\n' + "posthog.init(" + EventJson.writeForScript(deployment.projectKey()) + ','
                     + config.substring(0, config.length() - 1));
-            this.closing = Snippet.Piece.of("});\n" + ERROR_LISTENERS + "\n})(window,document);</script>");
+            this.closing = Snippet.Piece.shared("});\n" + ERROR_LISTENERS + "\n})(window,document);</script>");
             this.anonymous = identityPiece(EventIdentity.anonymous(), Map.of());
         }
 

@@ -26,6 +26,8 @@ final class GzipEncoder {
     private final CRC32 crc = new CRC32();
     private final byte[] out = new byte[BUFFER_SIZE];
     private int count;
+    /** Input that reached the body as {@link Deflated} pieces, not through the deflater (for ISIZE). */
+    private long bytesBesideDeflater;
     /** Input was given to the deflater since the last flush: a sync flush has something to push. */
     private boolean unflushedInput;
     private boolean ended;
@@ -47,6 +49,33 @@ final class GzipEncoder {
             deflate(Deflater.NO_FLUSH);
         }
         unflushedInput = true;
+    }
+
+    /**
+     * Writes {@code piece}'s bytes as its deflate form, compressed once for many responses. A full flush before it
+     * resets the deflater's history: what follows must not refer back into bytes this deflater never saw.
+     */
+    void writeDeflated(Deflated piece) throws IOException {
+        byte[] bytes = piece.bytes();
+        if (bytes.length == 0) {
+            return;
+        }
+        while (deflate(Deflater.FULL_FLUSH) == 0) {
+            // deflate(..) drained a full buffer
+        }
+        crc.update(bytes, 0, bytes.length);
+        bytesBesideDeflater += bytes.length;
+        byte[] deflated = piece.deflated();
+        for (int offset = 0; offset < deflated.length; ) {
+            int length = Math.min(out.length - count, deflated.length - offset);
+            System.arraycopy(deflated, offset, out, count, length);
+            count += length;
+            offset += length;
+            if (count == out.length) {
+                drain();
+            }
+        }
+        unflushedInput = false; // the piece ends in a sync flush: all of it is decodable
     }
 
     /** Everything written so far becomes decodable by the client (a SYNC_FLUSH block), then the sink is flushed. */
@@ -73,7 +102,8 @@ final class GzipEncoder {
                 drain();
             }
             writeIntLittleEndian((int) crc.getValue());
-            writeIntLittleEndian((int) deflater.getBytesRead()); // ISIZE is the input length modulo 2^32
+            // ISIZE is the input length modulo 2^32
+            writeIntLittleEndian((int) (deflater.getBytesRead() + bytesBesideDeflater));
             drain();
         } finally {
             end();

@@ -465,7 +465,7 @@ final class GzipResponse extends HeldLengthResponse {
     }
 
     /** The stream the application writes to, for both getOutputStream() and (through the writer) getWriter(). */
-    private final class Body extends ServletOutputStream {
+    private final class Body extends ServletOutputStream implements DeflatedSink {
 
         private final byte[] single = new byte[1];
 
@@ -481,19 +481,8 @@ final class GzipResponse extends HeldLengthResponse {
             if (length == 0) {
                 return;
             }
-            if (state == State.UNDECIDED) {
-                if (pendingCount == 0 && certainlyIdentity()) {
-                    decide(false);
-                } else if (pendingCount + length < GzipFilter.MIN_BYTES) {
-                    if (pending == null) {
-                        pending = new byte[GzipFilter.MIN_BYTES - 1];
-                    }
-                    System.arraycopy(bytes, offset, pending, pendingCount, length);
-                    pendingCount += length;
-                    return;
-                } else {
-                    decide(false);
-                }
+            if (state == State.UNDECIDED && held(bytes, offset, length)) {
+                return;
             }
             switch (state) {
                 case IDENTITY -> sink().write(bytes, offset, length);
@@ -502,6 +491,37 @@ final class GzipResponse extends HeldLengthResponse {
                     // CLOSED: the container ignores writes after close, and so do we
                 }
             }
+        }
+
+        @Override
+        public void writeDeflated(Deflated piece) throws IOException {
+            byte[] bytes = piece.bytes();
+            if (bytes.length == 0 || state == State.UNDECIDED && held(bytes, 0, bytes.length)) {
+                return;
+            }
+            if (state == State.GZIP) {
+                encoder.writeDeflated(piece);
+            } else {
+                write(bytes, 0, bytes.length);
+            }
+        }
+
+        /** Undecided: a small start of the body is kept until more shows what it is; else decides now. */
+        private boolean held(byte[] bytes, int offset, int length) throws IOException {
+            if (pendingCount == 0 && certainlyIdentity()) {
+                decide(false);
+                return false;
+            }
+            if (pendingCount + length < GzipFilter.MIN_BYTES) {
+                if (pending == null) {
+                    pending = new byte[GzipFilter.MIN_BYTES - 1];
+                }
+                System.arraycopy(bytes, offset, pending, pendingCount, length);
+                pendingCount += length;
+                return true;
+            }
+            decide(false);
+            return false;
         }
 
         /** The application's flush: whatever was written must reach the client now. */

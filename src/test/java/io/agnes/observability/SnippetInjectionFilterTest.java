@@ -11,7 +11,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.agnes.testing.InMemoryRequest;
 import io.agnes.testing.InMemoryResponse;
+import io.agnes.web.ContentSecurityPolicy;
 import io.agnes.web.GzipFilter;
+import io.agnes.web.Settings;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -22,7 +24,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import io.agnes.web.ContentSecurityPolicy;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,6 +33,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -1099,7 +1102,39 @@ class SnippetInjectionFilterTest {
             assertThat(new String(gunzip(request.response().body()), UTF_8)).isEqualTo(page);
         }
 
+        @Test
+        void a_real_snippet_whose_shared_part_goes_in_compressed_once_decodes_to_the_injected_page() throws Exception {
+            Map<String, String> env = Map.of("POSTHOG_API_KEY", "phc_test0123456789abcdefghijklmnopqrstuvwxyz");
+            PostHogSettings settings = PostHogSettings.from(new Settings(name -> Optional.ofNullable(env.get(name))));
+            SnippetRenderer.Prepared prepared = SnippetRenderer.prepare(SnippetContext.of(settings, null, null, Map.of(),
+                    null));
+            SnippetContext.User ada = new SnippetContext.User("u-7", "ada@example.com", "Ada Lovelace");
+            SnippetInjectionFilter real = new SnippetInjectionFilter(
+                    (request, nonce) -> prepared.render(ada, "agnes.example", Map.of(), nonce), counters, List.of());
+            // the head ends within the first write, as in a JSP; the table after it repeats the head's words, which
+            // a deflater that remembered bytes it never saw would refer back to
+            String page = PAGE.replace("<p>", "<p>" + "<title>Agnes</title><td>Zürich</td>".repeat(300));
+            byte[] bytes = page.getBytes(UTF_8);
+            for (int chunk : new int[] {bytes.length, 8192, 100}) {
+                InMemoryRequest html = browser("/page");
+                runBehindGzip(real, html, (req, res) -> {
+                    res.setContentType("text/html;charset=UTF-8");
+                    for (int i = 0; i < bytes.length; i += chunk) {
+                        res.getOutputStream().write(bytes, i, Math.min(chunk, bytes.length - i));
+                    }
+                });
+                assertThat(html.response().getHeader("Content-Encoding")).isEqualTo("gzip");
+                assertThat(new String(gunzip(html.response().body()), UTF_8)).as("written in %d-byte chunks", chunk)
+                        .isEqualTo(injected(page, prepared.render(ada, "agnes.example", Map.of(), null).text()));
+            }
+        }
+
         private void runBehindGzip(InMemoryRequest request, Application application) throws IOException, ServletException {
+            runBehindGzip(filter, request, application);
+        }
+
+        private void runBehindGzip(SnippetInjectionFilter filter, InMemoryRequest request, Application application)
+                throws IOException, ServletException {
             FilterChain app = (req, res) -> application.handle((HttpServletRequest) req, (HttpServletResponse) res);
             FilterChain injector = (req, res) -> filter.doFilter(req, res, app);
             request.dispatch(REQUEST, () -> gzip.doFilter(request, request.response(), injector));

@@ -3,6 +3,8 @@ package io.agnes.observability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.agnes.web.Deflated;
+import io.agnes.web.DeflatedSink;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
@@ -13,7 +15,9 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -461,6 +465,32 @@ class SnippetRendererTest {
         snippet.writeAscii(written);
         assertThat(written.toString(StandardCharsets.US_ASCII)).isEqualTo(snippet.text());
         assertThat(snippet.asciiLength()).isEqualTo(written.size());
+    }
+
+    @Test
+    void intoACompressedBodyTheSharedPiecesGoAsCompressedOnceAndThePagesOwnAsText() throws IOException {
+        SnippetRenderer.Prepared prepared = SnippetRenderer.prepare(context(IdentifyMode.FULL, null));
+        Snippet snippet = prepared.render(ADA, "agnes.example", Map.of(), "n0nce");
+        List<String> deflated = new ArrayList<>();
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        class CompressedBody extends ByteArrayOutputStream implements DeflatedSink {
+            @Override
+            public void writeDeflated(Deflated piece) {
+                deflated.add(new String(piece.bytes(), StandardCharsets.US_ASCII));
+                writeBytes(piece.bytes());
+            }
+        }
+        CompressedBody body = new CompressedBody();
+
+        snippet.writeAscii(body);
+
+        assertThat(body.toString(StandardCharsets.US_ASCII)).isEqualTo(snippet.text());
+        assertThat(deflated).hasSize(2);
+        assertThat(deflated.get(0)).contains(SnippetRenderer.STUB).doesNotContain("n0nce").doesNotContain(ADA.id());
+        assertThat(deflated.get(1)).contains(SnippetRenderer.ERROR_LISTENERS).doesNotContain(ADA.id());
+        // anything else (a plain stream) gets the bytes
+        snippet.writeAscii(all);
+        assertThat(all.toString(StandardCharsets.US_ASCII)).isEqualTo(snippet.text());
     }
 
     // ---- helpers ----

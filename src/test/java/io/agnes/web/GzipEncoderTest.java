@@ -68,4 +68,57 @@ class GzipEncoderTest {
         assertThat(encoder.isEnded()).isTrue();
         encoder.end(); // idempotent
     }
+
+    @Test
+    void deflated_pieces_anywhere_in_the_body_decode_to_the_same_bytes_with_the_right_checksum_and_length()
+            throws IOException {
+        byte[] head = "<html><head><title>report</title>".getBytes(UTF_8);
+        Deflated snippet = Deflated.of("<script>var posthog = 'stub'; posthog.init('key', {});</script>".repeat(40)
+                .getBytes(UTF_8));
+        byte[] noise = new byte[40_000];
+        new Random(7).nextBytes(noise);
+        Deflated incompressible = Deflated.of(noise); // its deflate form is larger than the 8 KB buffer
+        // after the pieces, text that repeats what came before them: a deflater that still remembered its own
+        // history would refer back across bytes it never saw, and the client would decode garbage
+        byte[] tail = ("</head><body>" + "<title>report</title><tr><td>1</td></tr>".repeat(200) + "</body></html>")
+                .getBytes(UTF_8);
+
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        GzipEncoder encoder = new GzipEncoder(sink);
+        encoder.writeDeflated(snippet); // first in the body
+        encoder.write(head, 0, head.length);
+        encoder.writeDeflated(snippet);
+        encoder.writeDeflated(Deflated.of(new byte[0]));
+        encoder.writeDeflated(incompressible); // two in a row
+        encoder.flush();
+        encoder.write(tail, 0, tail.length);
+        encoder.writeDeflated(snippet); // last
+        encoder.finish();
+
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        expected.writeBytes(snippet.bytes());
+        expected.writeBytes(head);
+        expected.writeBytes(snippet.bytes());
+        expected.writeBytes(noise);
+        expected.writeBytes(tail);
+        expected.writeBytes(snippet.bytes());
+        // GZIPInputStream checks the trailer: CRC-32 and length of everything, the pieces included
+        assertThat(GzipFilterTest.gunzip(sink.toByteArray())).isEqualTo(expected.toByteArray());
+    }
+
+    @Test
+    void a_flush_right_after_a_deflated_piece_makes_it_decodable_without_adding_bytes() throws IOException {
+        Deflated piece = Deflated.of("data: shared\n\n".getBytes(UTF_8));
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        GzipEncoder encoder = new GzipEncoder(sink);
+        encoder.write("data: x\n\n".getBytes(UTF_8), 0, 9);
+        encoder.writeDeflated(piece);
+        encoder.flush();
+        int afterFlush = sink.size();
+        encoder.flush();
+
+        assertThat(sink.size()).isEqualTo(afterFlush);
+        assertThat(GzipFilterTest.inflateWhatArrived(sink.toByteArray())).isEqualTo("data: x\n\ndata: shared\n\n");
+        encoder.end();
+    }
 }
