@@ -93,6 +93,12 @@ final class AgnesProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** CPU time the server's JVM has used so far (all its threads, user and system; Linux: 10 ms ticks). */
+    Duration cpuTime() {
+        return process.toHandle().info().totalCpuDuration()
+                .orElseThrow(() -> new IllegalStateException("this OS does not report a process's CPU time"));
+    }
+
     void awaitReady(Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {

@@ -172,16 +172,22 @@ public final class LoadRun {
         }
         // results[target][config] = one result per round
         List<List<List<Wrk.Result>>> results = new ArrayList<>();
+        // cpu[target][config] = the server's CPU milliseconds per request, one per round
+        List<List<List<Double>>> cpu = new ArrayList<>();
         for (int t = 0; t < TARGETS.size(); t++) {
             results.add(List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+            cpu.add(List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
         }
         for (int round = 0; round < rounds; round++) {
             log("Round " + (round + 1) + " of " + rounds + " (load average " + loadAverage() + ")");
             for (int t = 0; t < TARGETS.size(); t++) {
                 for (int k = 0; k < 3; k++) {
                     int config = (k + round) % 3; // rotate who goes first, so no configuration always follows another
+                    Duration before = abc.get(config).cpuTime();
                     Wrk.Result result = wrk(abc.get(config), TARGETS.get(t), cellSeconds);
+                    Duration used = abc.get(config).cpuTime().minus(before);
                     results.get(t).get(config).add(result);
+                    cpu.get(t).get(config).add(used.toNanos() / 1e6 / Math.max(1, result.requests()));
                 }
             }
         }
@@ -210,6 +216,20 @@ public final class LoadRun {
                     median(values(r.get(0), Wrk.Result::requestsPerSecond)), median(values(r.get(0), Wrk.Result::p50Millis)),
                     median(values(r.get(0), Wrk.Result::p99Millis)), median(brps), median(bp99), median(crps), median(cp99),
                     fmt(brps), fmt(crps), met ? "yes" : "**no**"));
+        }
+        line("");
+        line("Server CPU per request: the server JVM's CPU time (all threads: requests, GC, JIT, PostHog's sender) over "
+                + "a cell ÷ the requests it served. It does not depend on how the 2 cores were shared between the servers "
+                + "and wrk, so it moves far less than throughput between cells; it is not one of the issue's targets.");
+        line("");
+        line("| target | (a) CPU ms / req | (b)/(a) CPU per req | (c)/(a) CPU per req | per-round (b)/(a) | per-round (c)/(a) |");
+        line("|---|---:|---:|---:|---|---|");
+        for (int t = 0; t < TARGETS.size(); t++) {
+            List<List<Double>> c = cpu.get(t);
+            List<Double> b = ratios(c.get(1), c.get(0), Double::doubleValue);
+            List<Double> cc = ratios(c.get(2), c.get(0), Double::doubleValue);
+            line(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %s | %s |", TARGETS.get(t).label(),
+                    median(c.get(0)), median(b), median(cc), fmt(b), fmt(cc)));
         }
         line("");
         line("Absolute medians per configuration (req/s, p50 ms, p99 ms; non-2xx / socket errors over all rounds):");
