@@ -188,32 +188,14 @@ public final class ExceptionProperties {
         String className = element.getClassName();
         String method = element.getMethodName();
         boolean generatedClass = isGeneratedClass(className);
-        // key, value pairs in the order PostHog shows them; a compact map because a full backlog holds a million frames
-        Object[] fields = new Object[14];
-        int n = 0;
-        fields[n++] = "platform";
-        fields[n++] = "java";
-        fields[n++] = "module";
-        fields[n++] = className;
-        fields[n++] = "function";
-        fields[n++] = method;
-        if (element.getFileName() != null && !element.getFileName().isEmpty()) {
-            fields[n++] = "filename";
-            fields[n++] = element.getFileName();
-        }
-        if (element.getLineNumber() >= 0) {
-            fields[n++] = "lineno";
-            fields[n++] = element.getLineNumber();
-        }
+        String fileName = element.getFileName();
         // a container's proxy of an Agnes bean lives in an io.agnes package but is not Agnes code
-        fields[n++] = "in_app";
-        fields[n++] = className.startsWith(IN_APP_PREFIX) && !generatedClass;
+        boolean inApp = className.startsWith(IN_APP_PREFIX) && !generatedClass;
         // every synthetic method pattern has a '$': most frames are decided without the regex
-        if (generatedClass || method.indexOf('$') >= 0 && SYNTHETIC_METHOD.matcher(method).find()) {
-            fields[n++] = "method_synthetic";
-            fields[n++] = true;
-        }
-        return new FrameMap(fields, n);
+        boolean synthetic = generatedClass || method.indexOf('$') >= 0 && SYNTHETIC_METHOD.matcher(method).find();
+        // one compact object per frame: a full backlog holds most of a million of them
+        return new FrameMap(className, method, fileName == null || fileName.isEmpty() ? null : fileName,
+                element.getLineNumber(), inApp, synthetic);
     }
 
     // Throwable's getters can be overridden; a capture must not fail because one of them does

@@ -2,51 +2,99 @@ package io.agnes.observability;
 
 import java.util.AbstractMap;
 import java.util.AbstractSet;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * One stack frame's fields as an immutable, insertion-ordered map held in two exact-size arrays. A queued
- * {@code $exception} holds up to {@value ExceptionProperties#MAX_FRAMES} frames per exception for as long as PostHog
- * does not take it: as {@link java.util.LinkedHashMap}s those cost about 0.4 KB each, and one exception with 100
- * frames held 40 KB (a full backlog of 10,000: 400 MB of heap; docs/performance.md, "Faults"). In this map the
- * same exception holds 13 KB.
+ * One stack frame of an {@code $exception} as PostHog reads it, an immutable map in PostHog's key order:
+ * {@code platform}, {@code module}, {@code function}, {@code filename}?, {@code lineno}?, {@code in_app},
+ * {@code method_synthetic}? (only when true).
+ *
+ * <p>One small object of fixed fields, not a map of entries: a queued {@code $exception} holds up to
+ * {@value ExceptionProperties#MAX_FRAMES} frames per exception for as long as PostHog does not take it, and a full
+ * backlog (10,000 events during an outage) holds most of a million frames, which every garbage collection has to
+ * trace. As {@link java.util.LinkedHashMap}s a frame took about 0.4 KB; as two arrays of keys and values with a
+ * boxed line number, four objects and ~136 bytes; here one object of 32 bytes (the strings are the JVM's own, shared
+ * by every trace: class, method and file names). docs/performance.md, "What was changed".
  */
 final class FrameMap extends AbstractMap<String, Object> {
 
-    private final String[] keys;
-    private final Object[] values;
+    private static final String[] KEYS = {"platform", "module", "function", "filename", "lineno", "in_app",
+            "method_synthetic"};
+    private static final int FILENAME = 3;
+    private static final int LINENO = 4;
+    private static final int SYNTHETIC = 6;
 
-    /** @param keysAndValues key, value, key, value… (keys distinct; the caller guarantees it) */
-    FrameMap(Object[] keysAndValues, int length) {
-        keys = new String[length / 2];
-        values = new Object[length / 2];
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = (String) keysAndValues[2 * i];
-            values[i] = keysAndValues[2 * i + 1];
+    private final String module;
+    private final String function;
+    /** {@code null}: unknown. */
+    private final String filename;
+    /** Negative: unknown. */
+    private final int lineno;
+    private final boolean inApp;
+    private final boolean synthetic;
+
+    FrameMap(String module, String function, String filename, int lineno, boolean inApp, boolean synthetic) {
+        this.module = module;
+        this.function = function;
+        this.filename = filename;
+        this.lineno = lineno;
+        this.inApp = inApp;
+        this.synthetic = synthetic;
+    }
+
+    private boolean present(int slot) {
+        return switch (slot) {
+            case FILENAME -> filename != null;
+            case LINENO -> lineno >= 0;
+            case SYNTHETIC -> synthetic;
+            default -> true;
+        };
+    }
+
+    private Object value(int slot) {
+        return switch (slot) {
+            case 0 -> "java";
+            case 1 -> module;
+            case 2 -> function;
+            case FILENAME -> filename;
+            case LINENO -> lineno;
+            case 5 -> inApp;
+            default -> Boolean.TRUE; // method_synthetic, present only when true
+        };
+    }
+
+    private static int slotOf(Object key) {
+        for (int slot = 0; slot < KEYS.length; slot++) {
+            if (KEYS[slot].equals(key)) {
+                return slot;
+            }
         }
+        return -1;
     }
 
     @Override
     public int size() {
-        return keys.length;
+        int size = 0;
+        for (int slot = 0; slot < KEYS.length; slot++) {
+            if (present(slot)) {
+                size++;
+            }
+        }
+        return size;
     }
 
     @Override
     public Object get(Object key) {
-        for (int i = 0; i < keys.length; i++) {
-            if (keys[i].equals(key)) {
-                return values[i];
-            }
-        }
-        return null;
+        int slot = slotOf(key);
+        return slot >= 0 && present(slot) ? value(slot) : null;
     }
 
     @Override
     public boolean containsKey(Object key) {
-        return Arrays.asList(keys).contains(key);
+        int slot = slotOf(key);
+        return slot >= 0 && present(slot);
     }
 
     @Override
@@ -54,26 +102,35 @@ final class FrameMap extends AbstractMap<String, Object> {
         return new AbstractSet<>() {
             @Override
             public int size() {
-                return keys.length;
+                return FrameMap.this.size();
             }
 
             @Override
             public Iterator<Entry<String, Object>> iterator() {
                 return new Iterator<>() {
-                    private int next;
+                    private int next = advance(0);
+
+                    private int advance(int from) {
+                        int slot = from;
+                        while (slot < KEYS.length && !present(slot)) {
+                            slot++;
+                        }
+                        return slot;
+                    }
 
                     @Override
                     public boolean hasNext() {
-                        return next < keys.length;
+                        return next < KEYS.length;
                     }
 
                     @Override
                     public Entry<String, Object> next() {
-                        if (next >= keys.length) {
+                        if (next >= KEYS.length) {
                             throw new NoSuchElementException();
                         }
-                        int i = next++;
-                        return new SimpleImmutableEntry<>(keys[i], values[i]);
+                        int slot = next;
+                        next = advance(slot + 1);
+                        return new SimpleImmutableEntry<>(KEYS[slot], value(slot));
                     }
                 };
             }
