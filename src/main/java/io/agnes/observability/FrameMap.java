@@ -15,7 +15,7 @@ import java.util.Set;
  * {@value ExceptionProperties#MAX_FRAMES} frames per exception for as long as PostHog does not take it, and a full
  * backlog (10,000 events during an outage) holds most of a million frames, which every garbage collection has to
  * trace. As {@link java.util.LinkedHashMap}s a frame took about 0.4 KB; as two arrays of keys and values with a
- * boxed line number, four objects and ~136 bytes; here one object of 32 bytes (the strings are the JVM's own, shared
+ * boxed line number, four objects and ~136 bytes; here one object of 40 bytes (the strings are the JVM's own, shared
  * by every trace: class, method and file names). docs/performance.md, "What was changed".
  */
 final class FrameMap extends AbstractMap<String, Object> {
