@@ -109,13 +109,17 @@ public final class SnippetRenderer {
      * key and the configuration options that are the same for every page (hosts, defaults, capture and replay
      * options: about nine tenths of the text) are rendered and encoded once; so are the identity part
      * ({@code bootstrap} and the {@code loaded} callback) of each user without flags, and the {@code tracing_headers}
-     * of the last host. A response's {@link Snippet} is these pieces plus its nonce, none of them copied.
-     * Thread-safe.
+     * of each host. A response's {@link Snippet} is these pieces plus its nonce, none of them copied. Every kept piece
+     * is also compressed once: a gzip page then takes all of them in a row after its nonce, and its deflater ends one
+     * block for the whole snippet instead of one per piece of page text between them (each block end builds Huffman
+     * trees: ~15 µs per gzip page on the load machine, docs/performance.md). Thread-safe.
      */
     public static final class Prepared {
 
         /** Users whose identity part is kept: more than a server's active users, few enough to never matter. */
         static final int IDENTITIES_KEPT = 1024;
+        /** Host names whose {@code tracing_headers} option is kept. */
+        static final int TRACING_HOSTS_KEPT = 64;
 
         private static final Snippet.Piece SCRIPT_START = Snippet.Piece.of("<script");
         private static final Snippet.Piece NOTHING = Snippet.Piece.of("");
@@ -127,11 +131,8 @@ public final class SnippetRenderer {
         /** {@code bootstrap} and {@code loaded} of an anonymous visitor, and of each signed-in user without flags. */
         private final Snippet.Piece anonymous;
         private final Map<SnippetContext.User, Snippet.Piece> identities = new ConcurrentHashMap<>();
-        /** The last request host name and its {@code tracing_headers} option: nearly every page has the same one. */
-        private volatile TracingHost lastTracingHost = new TracingHost(null, NOTHING);
-
-        private record TracingHost(String requestHost, Snippet.Piece option) {
-        }
+        /** Request host names and their {@code tracing_headers} option: nearly every page has one of a few. */
+        private final Map<String, Snippet.Piece> tracingHosts = new ConcurrentHashMap<>();
 
         private Prepared(SnippetContext deployment) {
             this.deployment = deployment;
@@ -140,7 +141,7 @@ public final class SnippetRenderer {
                     + STUB + '\n' + "posthog.init(" + EventJson.writeForScript(deployment.projectKey()) + ','
                     + config.substring(0, config.length() - 1));
             this.closing = Snippet.Piece.shared("});\n" + ERROR_LISTENERS + "\n})(window,document);</script>");
-            this.anonymous = identityPiece(EventIdentity.anonymous(), Map.of());
+            this.anonymous = identityPiece(EventIdentity.anonymous(), Map.of(), true);
         }
 
         /**
@@ -162,15 +163,20 @@ public final class SnippetRenderer {
         }
 
         private Snippet.Piece tracingHeaders(String requestHost) {
-            TracingHost last = lastTracingHost;
-            if (requestHost != null && requestHost.equals(last.requestHost())) {
-                return last.option();
+            if (requestHost == null) {
+                return NOTHING;
             }
-            String host = SnippetContext.hostName(requestHost);
-            Snippet.Piece option = host == null ? NOTHING
-                    : Snippet.Piece.of(",\"tracing_headers\":" + EventJson.writeForScript(List.of(host)));
-            lastTracingHost = new TracingHost(requestHost, option);
-            return option;
+            Snippet.Piece kept = tracingHosts.get(requestHost);
+            if (kept == null) {
+                if (tracingHosts.size() >= TRACING_HOSTS_KEPT) {
+                    tracingHosts.clear(); // the Host header is the client's to choose: bounded, like the identities
+                }
+                String host = SnippetContext.hostName(requestHost);
+                kept = host == null ? NOTHING
+                        : Snippet.Piece.shared(",\"tracing_headers\":" + EventJson.writeForScript(List.of(host)));
+                tracingHosts.put(requestHost, kept);
+            }
+            return kept;
         }
 
         /**
@@ -184,7 +190,7 @@ public final class SnippetRenderer {
             if (!flags.isEmpty()) {
                 EventIdentity identity = identityOf(user);
                 if (identity.person()) {
-                    return identityPiece(identity, flags);
+                    return identityPiece(identity, flags, false);
                 }
             }
             Snippet.Piece kept = identities.get(user);
@@ -192,7 +198,7 @@ public final class SnippetRenderer {
                 if (identities.size() >= IDENTITIES_KEPT) {
                     identities.clear(); // simpler than an LRU; a server with this many active users renders them anew
                 }
-                kept = identityPiece(identityOf(user), Map.of());
+                kept = identityPiece(identityOf(user), Map.of(), true);
                 identities.put(user, kept);
             }
             return kept;
@@ -202,7 +208,8 @@ public final class SnippetRenderer {
             return EventIdentity.forRequest(deployment.identifyMode(), user.id(), user.email(), user.name(), null);
         }
 
-        private Snippet.Piece identityPiece(EventIdentity identity, Map<String, Object> flags) {
+        /** @param kept whether the piece goes into many pages: then it is compressed once, now (a gzip page splices it) */
+        private Snippet.Piece identityPiece(EventIdentity identity, Map<String, Object> flags, boolean kept) {
             StringBuilder out = new StringBuilder(512);
             Map<String, Object> bootstrap = new LinkedHashMap<>();
             if (identity.person()) {
@@ -217,7 +224,7 @@ public final class SnippetRenderer {
                 out.append(",\"bootstrap\":").append(EventJson.writeForScript(bootstrap));
             }
             out.append(",\"loaded\":").append(loaded(deployment, identity));
-            return Snippet.Piece.of(out.toString());
+            return kept ? Snippet.Piece.shared(out.toString()) : Snippet.Piece.of(out.toString());
         }
     }
 

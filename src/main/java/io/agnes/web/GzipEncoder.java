@@ -53,7 +53,8 @@ final class GzipEncoder {
 
     /**
      * Writes {@code piece}'s bytes as its deflate form, compressed once for many responses. A full flush before it
-     * resets the deflater's history: what follows must not refer back into bytes this deflater never saw.
+     * resets the deflater's history: what follows must not refer back into bytes this deflater never saw. Pieces in
+     * a row cost that flush once (zlib ignores a second flush with no input since the first): write them together.
      */
     void writeDeflated(Deflated piece) throws IOException {
         byte[] bytes = piece.bytes();

@@ -468,29 +468,64 @@ class SnippetRendererTest {
     }
 
     @Test
-    void intoACompressedBodyTheSharedPiecesGoAsCompressedOnceAndThePagesOwnAsText() throws IOException {
+    void intoACompressedBodyAllButThePagesNonceAndFlagsGoAsCompressedOnceAndInARow() throws IOException {
         SnippetRenderer.Prepared prepared = SnippetRenderer.prepare(context(IdentifyMode.FULL, null));
         Snippet snippet = prepared.render(ADA, "agnes.example", Map.of(), "n0nce");
-        List<String> deflated = new ArrayList<>();
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        class CompressedBody extends ByteArrayOutputStream implements DeflatedSink {
-            @Override
-            public void writeDeflated(Deflated piece) {
-                deflated.add(new String(piece.bytes(), StandardCharsets.US_ASCII));
-                writeBytes(piece.bytes());
-            }
-        }
         CompressedBody body = new CompressedBody();
 
         snippet.writeAscii(body);
 
         assertThat(body.toString(StandardCharsets.US_ASCII)).isEqualTo(snippet.text());
-        assertThat(deflated).hasSize(2);
-        assertThat(deflated.get(0)).contains(SnippetRenderer.STUB).doesNotContain("n0nce").doesNotContain(ADA.id());
-        assertThat(deflated.get(1)).contains(SnippetRenderer.ERROR_LISTENERS).doesNotContain(ADA.id());
+        // the page's own tag as text, then nothing but compressed pieces: a gzip body ends one deflate block for them
+        assertThat(body.kinds).containsExactly("text", "deflated", "deflated", "deflated", "deflated");
+        assertThat(body.writes.get(0)).isEqualTo("<script nonce=\"n0nce\"");
+        assertThat(body.writes.get(1)).contains(SnippetRenderer.STUB).doesNotContain(ADA.id());
+        assertThat(body.writes.get(2)).contains("tracing_headers").contains("agnes.example");
+        assertThat(body.writes.get(3)).contains("ph.identify(\"u-7\"");
+        assertThat(body.writes.get(4)).contains(SnippetRenderer.ERROR_LISTENERS).doesNotContain(ADA.id());
+
+        // the next page of the same user and host: the same compressed pieces, not compressed again
+        CompressedBody next = new CompressedBody();
+        prepared.render(ADA, "agnes.example", Map.of(), "other").writeAscii(next);
+        assertThat(next.pieces.subList(1, 5)).containsExactlyElementsOf(body.pieces.subList(1, 5));
+        assertThat(next.writes.get(0)).isEqualTo("<script nonce=\"other\"");
+
+        // a page's flags are its own: that part goes as text
+        CompressedBody withFlags = new CompressedBody();
+        prepared.render(ADA, "agnes.example", Map.of("beta", true), null).writeAscii(withFlags);
+        assertThat(withFlags.kinds).containsExactly("text", "deflated", "deflated", "text", "deflated");
+        assertThat(withFlags.writes.get(3)).contains("\"beta\":true");
+
         // anything else (a plain stream) gets the bytes
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
         snippet.writeAscii(all);
         assertThat(all.toString(StandardCharsets.US_ASCII)).isEqualTo(snippet.text());
+    }
+
+    /** A gzip body as the snippet sees it: records each write as text or as a compressed piece. */
+    private static final class CompressedBody extends ByteArrayOutputStream implements DeflatedSink {
+        final List<String> kinds = new ArrayList<>();
+        final List<String> writes = new ArrayList<>();
+        final List<Deflated> pieces = new ArrayList<>();
+
+        @Override
+        public void writeDeflated(Deflated piece) {
+            record("deflated", piece.bytes(), 0, piece.bytes().length);
+            pieces.add(piece);
+            super.write(piece.bytes(), 0, piece.bytes().length);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            record("text", bytes, offset, length);
+            pieces.add(null);
+            super.write(bytes, offset, length);
+        }
+
+        private void record(String kind, byte[] bytes, int offset, int length) {
+            kinds.add(kind);
+            writes.add(new String(bytes, offset, length, StandardCharsets.US_ASCII));
+        }
     }
 
     // ---- helpers ----

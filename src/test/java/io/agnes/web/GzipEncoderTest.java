@@ -121,4 +121,39 @@ class GzipEncoderTest {
         assertThat(GzipFilterTest.inflateWhatArrived(sink.toByteArray())).isEqualTo("data: x\n\ndata: shared\n\n");
         encoder.end();
     }
+    @Test
+    void pieces_in_a_row_follow_each_other_directly_after_the_one_flush_that_ends_the_page_text_before_them()
+            throws IOException {
+        // the snippet's kept pieces go in a row: the page's deflater must end its block once, not once per piece
+        Deflated first = Deflated.of("<script>var stub = 'the loader';".getBytes(UTF_8));
+        Deflated second = Deflated.of(",\"loaded\":function(ph){ph.identify('u-7')}</script>".getBytes(UTF_8));
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        GzipEncoder encoder = new GzipEncoder(sink);
+        encoder.write("<html><head>".getBytes(UTF_8), 0, 12);
+        encoder.writeDeflated(first);
+        encoder.writeDeflated(second);
+        encoder.write("</head><body></body></html>".getBytes(UTF_8), 0, 27);
+        encoder.finish();
+
+        ByteArrayOutputStream inARow = new ByteArrayOutputStream();
+        inARow.writeBytes(first.deflated());
+        inARow.writeBytes(second.deflated());
+        assertThat(indexOf(sink.toByteArray(), inARow.toByteArray())).isPositive();
+        assertThat(new String(GzipFilterTest.gunzip(sink.toByteArray()), UTF_8)).isEqualTo("<html><head>"
+                + "<script>var stub = 'the loader';,\"loaded\":function(ph){ph.identify('u-7')}</script>"
+                + "</head><body></body></html>");
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
 }
