@@ -168,23 +168,23 @@ public final class ExceptionProperties {
     /** {@code trace} (crash site first, as Java gives it) as PostHog frames, entry point first, capped. */
     static List<Map<String, Object>> frames(StackTraceElement[] trace) {
         int n = trace.length;
-        List<Map<String, Object>> frames = new ArrayList<>(Math.min(n, MAX_FRAMES));
+        FrameList frames = new FrameList(Math.min(n, MAX_FRAMES));
         if (n <= MAX_FRAMES) {
             for (int i = n - 1; i >= 0; i--) {
-                frames.add(frame(trace[i]));
+                addFrame(frames, trace[i]);
             }
             return frames;
         }
         for (int i = n - 1; i >= n - ENTRY_FRAMES_KEPT; i--) {
-            frames.add(frame(trace[i]));
+            addFrame(frames, trace[i]);
         }
         for (int i = MAX_FRAMES - ENTRY_FRAMES_KEPT - 1; i >= 0; i--) {
-            frames.add(frame(trace[i]));
+            addFrame(frames, trace[i]);
         }
         return frames;
     }
 
-    private static Map<String, Object> frame(StackTraceElement element) {
+    private static void addFrame(FrameList frames, StackTraceElement element) {
         String className = element.getClassName();
         String method = element.getMethodName();
         boolean generatedClass = isGeneratedClass(className);
@@ -193,8 +193,7 @@ public final class ExceptionProperties {
         boolean inApp = className.startsWith(IN_APP_PREFIX) && !generatedClass;
         // every synthetic method pattern has a '$': most frames are decided without the regex
         boolean synthetic = generatedClass || method.indexOf('$') >= 0 && SYNTHETIC_METHOD.matcher(method).find();
-        // one compact object per frame: a full backlog holds most of a million of them
-        return new FrameMap(className, method, fileName == null || fileName.isEmpty() ? null : fileName,
+        frames.append(className, method, fileName == null || fileName.isEmpty() ? null : fileName,
                 element.getLineNumber(), inApp, synthetic);
     }
 

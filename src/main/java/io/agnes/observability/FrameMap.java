@@ -11,12 +11,9 @@ import java.util.Set;
  * {@code platform}, {@code module}, {@code function}, {@code filename}?, {@code lineno}?, {@code in_app},
  * {@code method_synthetic}? (only when true).
  *
- * <p>One small object of fixed fields, not a map of entries: a queued {@code $exception} holds up to
- * {@value ExceptionProperties#MAX_FRAMES} frames per exception for as long as PostHog does not take it, and a full
- * backlog (10,000 events during an outage) holds most of a million frames, which every garbage collection has to
- * trace. As {@link java.util.LinkedHashMap}s a frame took about 0.4 KB; as two arrays of keys and values with a
- * boxed line number, four objects and ~136 bytes; here one object of 40 bytes (the strings are the JVM's own, shared
- * by every trace: class, method and file names). docs/performance.md, "What was changed".
+ * <p>Made by {@link FrameList} when a frame is read (the sender writing a batch, a test), not kept: a queued
+ * {@code $exception} holds its frames as columns. A map of fixed fields rather than a {@link java.util.LinkedHashMap}
+ * so that reading one costs a single small object.
  */
 final class FrameMap extends AbstractMap<String, Object> {
 
