@@ -10,9 +10,9 @@ import java.util.RandomAccess;
  *
  * <p>Held as columns (one array per field), not as one object per frame; a frame's map is made when it is read, by
  * the sender as it writes the batch. While PostHog is down, a full backlog holds 10,000 {@code $exception}s, and
- * with one object per frame that was 788,000 objects, over half of all the live objects of the server, which every
- * concurrent marking of the collector has to visit: measured, every request paid ~9 % more CPU during the outage
- * (docs/performance.md, "What was changed"). As columns a trace is six objects, however many frames it has.
+ * with one object per frame that was 788,000 objects, well over half of the 1.34 million the backlog added, which
+ * every concurrent marking of the collector has to visit: measured, every request paid ~9 % more CPU during the
+ * outage (docs/performance.md, "What was changed"). As columns a trace is six objects, however many frames it has.
  */
 final class FrameList extends AbstractList<Map<String, Object>> implements RandomAccess {
 
