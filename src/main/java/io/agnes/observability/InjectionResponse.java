@@ -5,7 +5,6 @@ import io.agnes.web.HeldLengthResponse;
 
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletResponse;
-import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -120,12 +119,7 @@ final class InjectionResponse extends HeldLengthResponse {
     private final Body body = new Body();
     private PrintWriter writer;
 
-    private final StreamingHeadMatcher matcher = new StreamingHeadMatcher();
-    /** The look-behind window: units written but not yet passed on (bytes are stored as chars 0-255). */
-    private final char[] held = new char[StreamingHeadMatcher.MAX_PENDING + 1];
-    private int heldCount;
-    private int heldHighWater;
-    private long scanned;
+    private final HeadScan scan = new HeadScan(this::writeHeld, SCAN_LIMIT);
 
     InjectionResponse(HttpServletResponse response, HttpServletRequest request, SnippetSource snippets,
                       InjectionCounters counters) {
@@ -137,14 +131,7 @@ final class InjectionResponse extends HeldLengthResponse {
 
     /** The InjectionResponse in a chain of wrappers, or null. */
     static InjectionResponse findIn(ServletResponse response) {
-        ServletResponse current = response;
-        while (current != null) {
-            if (current instanceof InjectionResponse injection) {
-                return injection;
-            }
-            current = current instanceof ServletResponseWrapper wrapper ? wrapper.getResponse() : null;
-        }
-        return null;
+        return findIn(response, InjectionResponse.class);
     }
 
     /** Still handling this response: neither finished nor abandoned. */
@@ -158,19 +145,14 @@ final class InjectionResponse extends HeldLengthResponse {
         return !abandoned && state == State.FINISHED;
     }
 
-    /** Whether this wrapper ends in the same container response as {@code other}. */
-    boolean writesTo(ServletResponse other) {
-        return innermost(getResponse()) == innermost(other);
-    }
-
     /** The most units this wrapper ever held back at once (its look-behind window), for tests. */
     int heldHighWater() {
-        return heldHighWater;
+        return scan.highWater();
     }
 
     /** Units looked at for {@code </head>} in the current body, for tests. */
     long scanned() {
-        return scanned;
+        return scan.scanned();
     }
 
     /**
@@ -223,7 +205,7 @@ final class InjectionResponse extends HeldLengthResponse {
         }
         bodyEnded = true;
         if (state == State.SCANNING) {
-            emitHeld();
+            scan.release();
             decide(InjectionSkip.NO_HEAD);
         } else if (state == State.UNDECIDED) {
             InjectionSkip reason = skipReason(true);
@@ -507,9 +489,7 @@ final class InjectionResponse extends HeldLengthResponse {
 
     /** Forgets the current body: what is held, the scan, the outcome. Before commit only (reset, resetBuffer, abandon). */
     private void forgetBody() {
-        heldCount = 0;
-        matcher.reset();
-        scanned = 0;
+        scan.reset();
         injected = false;
         renderFailed = false;
         skip = null;
@@ -526,14 +506,7 @@ final class InjectionResponse extends HeldLengthResponse {
 
     // --- scanning ------------------------------------------------------------------------------------------------
 
-    /** The units of one write, whatever their type, and where to pass a range of them on. */
-    private interface Units {
-        int at(int index);
-
-        void emit(int from, int to) throws IOException;
-    }
-
-    private void write(Units units, int from, int to) throws IOException {
+    private void write(HeadScan.Units units, int from, int to) throws IOException {
         if (from == to) {
             return;
         }
@@ -549,66 +522,34 @@ final class InjectionResponse extends HeldLengthResponse {
             units.emit(from, to);
             return;
         }
-        for (int i = from; i < to; i++) {
-            StreamingHeadMatcher.Found found = matcher.feed(units.at(i));
-            scanned++;
-            if (found == StreamingHeadMatcher.Found.HEAD_END) {
-                holdLast(units, from, i + 1, matcher.matchLength()); // everything before the tag goes out
+        switch (scan.feed(units, from, to)) {
+            case HEAD_END -> {
                 injectBeforeHeld();
-                emitHeld(); // the tag itself
-                units.emit(i + 1, to);
-                return;
+                scan.release(); // the tag itself
+                units.emit(scan.resumeAt(), to);
             }
-            if (found == StreamingHeadMatcher.Found.POSTHOG_INIT || scanned >= SCAN_LIMIT) {
-                emitHeld();
-                decide(found == StreamingHeadMatcher.Found.POSTHOG_INIT ? InjectionSkip.ALREADY_PRESENT : InjectionSkip.SCAN_LIMIT);
+            case POSTHOG_INIT -> {
+                decide(InjectionSkip.ALREADY_PRESENT);
                 units.emit(from, to);
-                return;
+            }
+            case LIMIT -> {
+                decide(InjectionSkip.SCAN_LIMIT);
+                units.emit(from, to);
+            }
+            case MORE -> {
+                // the window waits for the next write
             }
         }
-        holdLast(units, from, to, matcher.pending());
     }
 
-    /**
-     * Passes on everything held and {@code units[from, to)} except the last {@code keep} units, which become the
-     * held window. The window only ever holds units fed to the matcher as a possible {@code </head…>}.
-     */
-    private void holdLast(Units units, int from, int to, int keep) throws IOException {
-        int fresh = to - from;
-        if (keep >= fresh) {
-            int keepHeld = keep - fresh;
-            emitHeld(0, heldCount - keepHeld);
-            System.arraycopy(held, heldCount - keepHeld, held, 0, keepHeld);
-            heldCount = keepHeld;
-            for (int i = from; i < to; i++) {
-                held[heldCount++] = (char) units.at(i);
-            }
-        } else {
-            emitHeld(0, heldCount);
-            heldCount = 0;
-            units.emit(from, to - keep);
-            for (int i = to - keep; i < to; i++) {
-                held[heldCount++] = (char) units.at(i);
-            }
-        }
-        heldHighWater = Math.max(heldHighWater, heldCount);
-    }
-
-    private void emitHeld() throws IOException {
-        emitHeld(0, heldCount);
-        heldCount = 0;
-    }
-
-    private void emitHeld(int from, int to) throws IOException {
-        if (to <= from) {
-            return;
-        }
+    /** Held units that turned out not to be {@code </head>} go to the container as the body is written. */
+    private void writeHeld(char[] units, int from, int to) throws IOException {
         if (output == Output.WRITER) {
-            containerWriter().write(held, from, to - from);
+            containerWriter().write(units, from, to - from);
         } else {
             byte[] bytes = new byte[to - from];
             for (int i = from; i < to; i++) {
-                bytes[i - from] = (byte) held[i];
+                bytes[i - from] = (byte) units[i];
             }
             containerStream().write(bytes);
         }
@@ -628,21 +569,13 @@ final class InjectionResponse extends HeldLengthResponse {
         return containerWriter;
     }
 
-    private static ServletResponse innermost(ServletResponse response) {
-        ServletResponse current = response;
-        while (current instanceof ServletResponseWrapper wrapper) {
-            current = wrapper.getResponse();
-        }
-        return current;
-    }
-
     /** The stream the application writes bytes to. */
     private final class Body extends ServletOutputStream {
 
         private final byte[] single = new byte[1];
         private byte[] bytes;
 
-        private final Units units = new Units() {
+        private final HeadScan.Units units = new HeadScan.Units() {
             @Override
             public int at(int index) {
                 return bytes[index] & 0xFF;
@@ -706,7 +639,7 @@ final class InjectionResponse extends HeldLengthResponse {
         public void setWriteListener(WriteListener listener) {
             try {
                 if (state == State.UNDECIDED || state == State.SCANNING) {
-                    emitHeld();
+                    scan.release();
                     decide(InjectionSkip.NON_BLOCKING);
                 }
                 containerStream().setWriteListener(listener);
@@ -722,7 +655,7 @@ final class InjectionResponse extends HeldLengthResponse {
         private char[] chars;
         private String text;
 
-        private final Units charUnits = new Units() {
+        private final HeadScan.Units charUnits = new HeadScan.Units() {
             @Override
             public int at(int index) {
                 return chars[index];
@@ -736,7 +669,7 @@ final class InjectionResponse extends HeldLengthResponse {
             }
         };
 
-        private final Units textUnits = new Units() {
+        private final HeadScan.Units textUnits = new HeadScan.Units() {
             @Override
             public int at(int index) {
                 return text.charAt(index);

@@ -1,5 +1,6 @@
 package io.agnes.observability;
 
+import io.agnes.web.AsyncFinishWatch;
 import io.agnes.web.FinishOnAsyncComplete;
 import io.agnes.web.Setting;
 import io.agnes.web.Settings;
@@ -8,27 +9,20 @@ import io.agnes.auth.CurrentUser;
 import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.inject.Inject;
 
-import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.RequestDispatcher;
-import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletResponse;
 import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Puts the PostHog browser snippet into every HTML page Agnes serves (controllers' JSP views, standalone pages,
@@ -101,8 +95,6 @@ public class SnippetInjectionFilter extends HttpFilter {
 
     /** The request attribute holding this request's InjectionResponse, found again at ASYNC and ERROR dispatches. */
     static final String RESPONSE_ATTRIBUTE = SnippetInjectionFilter.class.getName() + ".response";
-
-    private static final Logger LOG = Logger.getLogger(SnippetInjectionFilter.class.getName());
 
     /** Where the snippet comes from; {@code null} = the integration is off and nothing is wrapped. */
     volatile SnippetSource snippets;
@@ -247,7 +239,8 @@ public class SnippetInjectionFilter extends HttpFilter {
         }
 
         InjectionResponse injection = new InjectionResponse(response, request, source, counters);
-        AsyncWatch watched = new AsyncWatch(request, injection);
+        FinishOnAsyncComplete finisher = new FinishOnAsyncComplete(injection::finish, "the snippet injector's body");
+        AsyncFinishWatch watched = new AsyncFinishWatch(request, finisher, injection::endBody);
         request.setAttribute(RESPONSE_ATTRIBUTE, injection);
         boolean returned = false;
         try {
@@ -258,13 +251,13 @@ public class SnippetInjectionFilter extends HttpFilter {
                 injection.abandonAfterFailure();
             }
         }
-        if (watched.startedAsync) {
+        if (watched.startedAsync()) {
             return; // the body ends with the async context; isAsyncStarted() could not tell, it is false after dispatch()
         }
         if (request.isAsyncStarted()) {
             // started past our wrapper, on the container's request (a CDI-injected one, say); a complete() from
             // another thread only takes effect once this dispatch returns, so the listener is in time
-            request.getAsyncContext().addListener(new FinishOnAsyncComplete(injection::finish, "the snippet injector's body"));
+            request.getAsyncContext().addListener(finisher);
         } else {
             injection.finish();
         }
@@ -288,122 +281,5 @@ public class SnippetInjectionFilter extends HttpFilter {
             }
         }
         return null;
-    }
-
-    /**
-     * Registers the finishing listener the moment the application starts async, before the AsyncContext is in its
-     * hands, and hands out a context whose {@code complete()} ends the body first: listeners run in the order they
-     * were added, and the GZIP filter's (added before ours, it is outside) would otherwise close the compressed
-     * stream before the last held units reach it.
-     */
-    private static final class AsyncWatch extends HttpServletRequestWrapper {
-
-        private final InjectionResponse response;
-        private boolean startedAsync;
-        private EndingAsyncContext context;
-
-        AsyncWatch(HttpServletRequest request, InjectionResponse response) {
-            super(request);
-            this.response = response;
-        }
-
-        @Override
-        public AsyncContext startAsync() {
-            return watch(super.startAsync());
-        }
-
-        @Override
-        public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
-            return watch(super.startAsync(request, response));
-        }
-
-        @Override
-        public AsyncContext getAsyncContext() {
-            AsyncContext current = super.getAsyncContext();
-            return context != null && context.delegate == current ? context : current;
-        }
-
-        private AsyncContext watch(AsyncContext started) {
-            if (!startedAsync) {
-                startedAsync = true;
-                started.addListener(new FinishOnAsyncComplete(response::finish, "the snippet injector's body"));
-            }
-            context = new EndingAsyncContext(started, response);
-            return context;
-        }
-    }
-
-    /** The application's AsyncContext: everything delegated, and complete() ends the body before completing. */
-    private record EndingAsyncContext(AsyncContext delegate, InjectionResponse response) implements AsyncContext {
-
-        @Override
-        public void complete() {
-            try {
-                response.endBody();
-            } catch (IOException clientGone) {
-                LOG.log(Level.FINE, "the snippet injector could not end an async response", clientGone);
-            }
-            delegate.complete();
-        }
-
-        @Override
-        public ServletRequest getRequest() {
-            return delegate.getRequest();
-        }
-
-        @Override
-        public ServletResponse getResponse() {
-            return delegate.getResponse();
-        }
-
-        @Override
-        public boolean hasOriginalRequestAndResponse() {
-            return delegate.hasOriginalRequestAndResponse();
-        }
-
-        @Override
-        public void dispatch() {
-            delegate.dispatch();
-        }
-
-        @Override
-        public void dispatch(String path) {
-            delegate.dispatch(path);
-        }
-
-        @Override
-        public void dispatch(ServletContext context, String path) {
-            delegate.dispatch(context, path);
-        }
-
-        @Override
-        public void start(Runnable run) {
-            delegate.start(run);
-        }
-
-        @Override
-        public void addListener(AsyncListener listener) {
-            delegate.addListener(listener);
-        }
-
-        @Override
-        public void addListener(AsyncListener listener, ServletRequest request, ServletResponse response) {
-            delegate.addListener(listener, request, response);
-        }
-
-        @Override
-        public <T extends AsyncListener> T createListener(Class<T> type) throws ServletException {
-            return delegate.createListener(type);
-        }
-
-        @Override
-        public void setTimeout(long timeout) {
-            delegate.setTimeout(timeout);
-        }
-
-        @Override
-        public long getTimeout() {
-            return delegate.getTimeout();
-        }
     }
 }

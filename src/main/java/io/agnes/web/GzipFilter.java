@@ -1,16 +1,12 @@
 package io.agnes.web;
 
-import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletResponse;
 import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Enumeration;
@@ -96,7 +92,8 @@ public class GzipFilter extends HttpFilter {
 
         GzipResponse gzip = new GzipResponse(response, acceptsGzip(request.getHeaders("Accept-Encoding")),
                 "HEAD".equalsIgnoreCase(request.getMethod()));
-        AsyncWatch watched = new AsyncWatch(request, gzip);
+        FinishOnAsyncComplete finisher = new FinishOnAsyncComplete(gzip::finish, "the gzip body");
+        AsyncFinishWatch watched = new AsyncFinishWatch(request, finisher, null);
         request.setAttribute(RESPONSE_ATTRIBUTE, gzip);
         boolean returned = false;
         try {
@@ -107,13 +104,13 @@ public class GzipFilter extends HttpFilter {
                 gzip.abandonAfterFailure();
             }
         }
-        if (watched.startedAsync) {
+        if (watched.startedAsync()) {
             return; // its listener ends the body; isAsyncStarted() could not tell, it is false after a dispatch()
         }
         if (request.isAsyncStarted()) {
             // started past our wrapper, on the container's request (a CDI-injected one, say); a complete() from
             // another thread only takes effect once this dispatch returns, so the listener is in time
-            request.getAsyncContext().addListener(new FinishOnAsyncComplete(gzip::finish, "the gzip body"));
+            request.getAsyncContext().addListener(finisher);
         } else {
             gzip.finish();
         }
@@ -170,39 +167,5 @@ public class GzipFilter extends HttpFilter {
                  "application/ecmascript", "application/xml", "image/svg+xml" -> true;
             default -> type.startsWith("application/") && (type.endsWith("+json") || type.endsWith("+xml"));
         };
-    }
-
-    /**
-     * Registers the finishing listener the moment the application starts async, before the AsyncContext is in its
-     * hands: no completion on another thread can come first, and a dispatch() or complete() called during this
-     * dispatch (both deferred by the container until it returns) still ends in onComplete.
-     */
-    private static final class AsyncWatch extends HttpServletRequestWrapper {
-
-        private final GzipResponse response;
-        private boolean startedAsync;
-
-        AsyncWatch(HttpServletRequest request, GzipResponse response) {
-            super(request);
-            this.response = response;
-        }
-
-        @Override
-        public AsyncContext startAsync() {
-            return watch(super.startAsync());
-        }
-
-        @Override
-        public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
-            return watch(super.startAsync(request, response));
-        }
-
-        private AsyncContext watch(AsyncContext context) {
-            if (!startedAsync) {
-                startedAsync = true;
-                context.addListener(new FinishOnAsyncComplete(response::finish, "the gzip body"));
-            }
-            return context;
-        }
     }
 }

@@ -2,15 +2,12 @@ package io.agnes.web;
 
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletResponse;
-import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.io.UnsupportedEncodingException;
-import java.io.Writer;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.UnsupportedCharsetException;
@@ -73,7 +70,7 @@ final class GzipResponse extends HeldLengthResponse {
     private boolean finishing;
 
     private Output output = Output.NONE;
-    private WriterBridge writerBridge;
+    private BodyWriter bodyWriter;
     private PrintWriter writer;
 
     GzipResponse(HttpServletResponse response, boolean clientAcceptsGzip, boolean head) {
@@ -84,25 +81,13 @@ final class GzipResponse extends HeldLengthResponse {
 
     /** The GzipResponse in a chain of wrappers, or null. */
     static GzipResponse findIn(ServletResponse response) {
-        ServletResponse current = response;
-        while (current != null) {
-            if (current instanceof GzipResponse gzip) {
-                return gzip;
-            }
-            current = current instanceof ServletResponseWrapper wrapper ? wrapper.getResponse() : null;
-        }
-        return null;
+        return findIn(response, GzipResponse.class);
     }
 
     /** Still deciding or writing this body: neither finished nor abandoned. */
     @Override
     protected boolean isActive() {
         return !abandoned && state != State.CLOSED;
-    }
-
-    /** Whether this wrapper ends in the same container response as {@code other}. */
-    boolean writesTo(ServletResponse other) {
-        return innermost(getResponse()) == innermost(other);
     }
 
     /** Whether a deflater (native memory) is still held: false once the body ended, however it ended. */
@@ -125,8 +110,8 @@ final class GzipResponse extends HeldLengthResponse {
             return;
         }
         try {
-            if (writerBridge != null) {
-                writerBridge.drain();
+            if (bodyWriter != null) {
+                bodyWriter.drain();
             }
             body.end(false);
         } finally {
@@ -187,8 +172,8 @@ final class GzipResponse extends HeldLengthResponse {
             Charset charset = charset(encoding);
             // like the containers do in getWriter(): the charset used is the one announced, even if set later
             super.setCharacterEncoding(encoding);
-            writerBridge = new WriterBridge(charset);
-            writer = new PrintWriter(writerBridge);
+            bodyWriter = new BodyWriter(body, charset);
+            writer = new PrintWriter(bodyWriter);
             output = Output.WRITER;
         }
         return writer;
@@ -222,7 +207,7 @@ final class GzipResponse extends HeldLengthResponse {
         declaredLength = -1;
         output = Output.NONE;
         writer = null;
-        writerBridge = null;
+        bodyWriter = null;
     }
 
     @Override
@@ -415,8 +400,8 @@ final class GzipResponse extends HeldLengthResponse {
      */
     private void discardBody() {
         pendingCount = 0;
-        if (writerBridge != null) {
-            writerBridge.discard();
+        if (bodyWriter != null) {
+            bodyWriter.discard();
         }
         releaseEncoder();
         if (!abandoned && state != State.CLOSED) {
@@ -436,14 +421,6 @@ final class GzipResponse extends HeldLengthResponse {
             sink = super.getOutputStream();
         }
         return sink;
-    }
-
-    private static ServletResponse innermost(ServletResponse response) {
-        ServletResponse current = response;
-        while (current instanceof ServletResponseWrapper wrapper) {
-            current = wrapper.getResponse();
-        }
-        return current;
     }
 
     private static String withoutCharset(String type) {
@@ -545,8 +522,8 @@ final class GzipResponse extends HeldLengthResponse {
             if (state == State.CLOSED) {
                 return;
             }
-            if (writerBridge != null) {
-                writerBridge.drain();
+            if (bodyWriter != null) {
+                bodyWriter.drain();
             }
             try {
                 end(true);
@@ -595,77 +572,6 @@ final class GzipResponse extends HeldLengthResponse {
             } catch (IOException e) {
                 throw new IllegalStateException("could not switch to non-blocking output", e);
             }
-        }
-    }
-
-    /**
-     * The writer's encoder, replaceable so that reset()/resetBuffer() also drop characters the encoder still
-     * buffers. Its flush and close are the application's and reach the body; drain() moves the encoded bytes
-     * into the body without the flush, which would push a small body out compressed.
-     */
-    private final class WriterBridge extends Writer {
-
-        private final Charset charset;
-        private OutputStreamWriter encoder;
-
-        private final OutputStream intoBody = new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                body.write(b);
-            }
-
-            @Override
-            public void write(byte[] bytes, int offset, int length) throws IOException {
-                body.write(bytes, offset, length);
-            }
-            // flush() and close() stay no-ops: the bridge decides when the body flushes or ends
-        };
-
-        WriterBridge(Charset charset) {
-            this.charset = charset;
-        }
-
-        private OutputStreamWriter encoder() {
-            if (encoder == null) {
-                encoder = new OutputStreamWriter(intoBody, charset);
-            }
-            return encoder;
-        }
-
-        @Override
-        public void write(int c) throws IOException {
-            encoder().write(c);
-        }
-
-        @Override
-        public void write(char[] chars, int offset, int length) throws IOException {
-            encoder().write(chars, offset, length);
-        }
-
-        @Override
-        public void write(String text, int offset, int length) throws IOException {
-            encoder().write(text, offset, length);
-        }
-
-        @Override
-        public void flush() throws IOException {
-            drain();
-            body.flush();
-        }
-
-        @Override
-        public void close() throws IOException {
-            body.close(); // drains first
-        }
-
-        void drain() throws IOException {
-            if (encoder != null) {
-                encoder.flush();
-            }
-        }
-
-        void discard() {
-            encoder = null;
         }
     }
 }

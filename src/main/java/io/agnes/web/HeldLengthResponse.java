@@ -1,5 +1,7 @@
 package io.agnes.web;
 
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
@@ -31,6 +33,31 @@ public abstract class HeldLengthResponse extends HttpServletResponseWrapper {
 
     /** Gives the rewrite up: what is pending is forgotten and everything passes through untouched from now on. */
     protected abstract void abandon();
+
+    /** The outermost wrapper of {@code type} in a chain of wrappers, or null. */
+    protected static <T extends HeldLengthResponse> T findIn(ServletResponse response, Class<T> type) {
+        ServletResponse current = response;
+        while (current != null) {
+            if (type.isInstance(current)) {
+                return type.cast(current);
+            }
+            current = current instanceof ServletResponseWrapper wrapper ? wrapper.getResponse() : null;
+        }
+        return null;
+    }
+
+    /** Whether this wrapper ends in the same container response as {@code other} (not one of another request). */
+    public boolean writesTo(ServletResponse other) {
+        return innermost(getResponse()) == innermost(other);
+    }
+
+    private static ServletResponse innermost(ServletResponse response) {
+        ServletResponse current = response;
+        while (current instanceof ServletResponseWrapper wrapper) {
+            current = wrapper.getResponse();
+        }
+        return current;
+    }
 
     // --- errors and redirects replace the body, so the rewrite is given up before they pass through ----------------------------------------------------------
 
