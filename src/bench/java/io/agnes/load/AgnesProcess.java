@@ -38,6 +38,9 @@ import org.jsoup.nodes.Element;
  */
 final class AgnesProcess implements AutoCloseable {
 
+    /** A G1 pause or concurrent cycle line of {@code -Xlog:gc}: "GC(141) Pause Remark 201M->201M(1024M) 33.535ms". */
+    private static final Pattern GC_EVENT = Pattern.compile("GC\\(\\d+\\) (Pause (?:Young|Remark|Cleanup|Full)|Concurrent Mark Cycle)\\b.* ([\\d.]+)ms$");
+
     private static final Pattern HEAP_USED = Pattern.compile("garbage-first heap\\s+total reserved \\d+K, committed \\d+K, used (\\d+)K"
             + "|garbage-first heap\\s+total \\d+K, used (\\d+)K");
 
@@ -64,7 +67,8 @@ final class AgnesProcess implements AutoCloseable {
         Files.createDirectories(dir.resolve("tmp"));
         int port = freePort();
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-Xms" + heap, "-Xmx" + heap, "--enable-native-access=ALL-UNNAMED",
+        List<String> command = List.of(java, "-Xms" + heap, "-Xmx" + heap, "-Xlog:gc:file=" + dir.resolve("gc.log"),
+                "--enable-native-access=ALL-UNNAMED",
                 "-Djava.io.tmpdir=" + dir.resolve("tmp"), "-jar", "target/payara-micro.jar", "--nocluster",
                 "--addLibs", "target/server-lib",
                 "--disablephonehome", "--rootdir", dir.resolve("runtime").toString(), "--port", String.valueOf(port),
@@ -202,6 +206,42 @@ final class AgnesProcess implements AutoCloseable {
         }
         return out;
     }
+
+    /** What the collector did so far, from the server's GC log; subtract two to see what happened in between. */
+    record GcTotals(int pauses, double pauseMillis, int fullGcs, int markCycles, double markMillis) {
+        GcTotals minus(GcTotals earlier) {
+            return new GcTotals(pauses - earlier.pauses, pauseMillis - earlier.pauseMillis, fullGcs - earlier.fullGcs,
+                    markCycles - earlier.markCycles, markMillis - earlier.markMillis);
+        }
+    }
+
+    GcTotals gcTotals() throws IOException {
+        int pauses = 0;
+        int fulls = 0;
+        int cycles = 0;
+        double pauseMillis = 0;
+        double markMillis = 0;
+        for (String line : Files.readAllLines(dir.resolve("gc.log"))) {
+            Matcher m = GC_EVENT.matcher(line);
+            if (!m.find()) {
+                continue;
+            }
+            double millis = Double.parseDouble(m.group(2));
+            switch (m.group(1)) {
+                case "Concurrent Mark Cycle" -> {
+                    cycles++;
+                    markMillis += millis;
+                }
+                case "Pause Full" -> fulls++; // our own jcmd GC.run, for the heap measurements
+                default -> {
+                    pauses++;
+                    pauseMillis += millis;
+                }
+            }
+        }
+        return new GcTotals(pauses, pauseMillis, fulls, cycles, markMillis);
+    }
+
 
     /** SIGTERM (Payara's shutdown hook undeploys Agnes, which flushes PostHog), then a kill after 60 s. */
     @Override

@@ -170,6 +170,10 @@ public final class LoadRun {
                 server.startRecording();
             }
         }
+        List<AgnesProcess.GcTotals> gcBefore = new ArrayList<>();
+        for (AgnesProcess server : abc) {
+            gcBefore.add(server.gcTotals());
+        }
         // results[target][config] = one result per round
         List<List<List<Wrk.Result>>> results = new ArrayList<>();
         // cpu[target][config] = the server's CPU milliseconds per request, one per round
@@ -246,6 +250,21 @@ public final class LoadRun {
             }
             line(row.toString());
         }
+        line("");
+        line("The collector during the measured rounds (each server's `-Xlog:gc`, `gc.log` next to its `server.log`): pauses "
+                + "(young, mixed, remark, cleanup) and G1's concurrent mark cycles, which run beside the request threads on the same cores.");
+        line("");
+        line("| | (a) off | (b) fast PostHog | (c) black hole |");
+        line("|---|---:|---:|---:|");
+        List<AgnesProcess.GcTotals> gc = new ArrayList<>();
+        for (int config = 0; config < 3; config++) {
+            gc.add(abc.get(config).gcTotals().minus(gcBefore.get(config)));
+        }
+        line(String.format(Locale.ROOT, "| pauses (count, total ms) | %d, %.0f | %d, %.0f | %d, %.0f |", gc.get(0).pauses(), gc.get(0).pauseMillis(),
+                gc.get(1).pauses(), gc.get(1).pauseMillis(), gc.get(2).pauses(), gc.get(2).pauseMillis()));
+        line(String.format(Locale.ROOT, "| concurrent mark cycles (count, total s) | %d, %.1f | %d, %.1f | %d, %.1f |", gc.get(0).markCycles(),
+                gc.get(0).markMillis() / 1000, gc.get(1).markCycles(), gc.get(1).markMillis() / 1000, gc.get(2).markCycles(),
+                gc.get(2).markMillis() / 1000));
     }
 
     private Wrk.Result wrk(AgnesProcess server, Target target, int seconds) throws Exception {
