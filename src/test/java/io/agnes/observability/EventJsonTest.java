@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +62,40 @@ class EventJsonTest {
 
         assertThat(json).isEqualTo("\"a\uFFFDb\"");
         assertThat(EventJson.utf8Length("a\uD800b")).isEqualTo(json.getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    @Test
+    void anyTextRoundTripsThroughARealParserWhereverItsSpecialCharactersStand() {
+        char[] specials = {'"', '\\', '\n', '\r', '\t', '\b', '\f', '\u0000', '\u001f', '\u007f', '\u0085', '\u00a0',
+            '\u2028', '\u2029', '<', '>', '&', '\u00e9', '\u4e2d', '\uD83D', '\uDE00', '\uFFFF'};
+        Random random = new Random(20261128);
+        for (int n = 0; n < 5_000; n++) {
+            StringBuilder text = new StringBuilder();
+            for (int i = random.nextInt(30); i > 0; i--) {
+                text.append(random.nextInt(3) == 0 ? specials[random.nextInt(specials.length)] : (char) ('a' + random.nextInt(26)));
+            }
+            String value = text.toString();
+            String expected = withoutLoneSurrogates(value);
+            for (String json : List.of(EventJson.write(Map.of("k", value)), EventJson.writeForScript(Map.of("k", value)))) {
+                assertThat(Json.createReader(new StringReader(json)).readObject().getString("k")).as(json).isEqualTo(expected);
+                assertThat(json).as("nothing a JSON or script parser could stumble on goes out as itself")
+                        .doesNotContain("\n", "\r", "\u2028", "\u2029", "\u0000", "\u007f");
+            }
+            assertThat(EventJson.writeForScript(value)).doesNotContain("<", ">", "&");
+        }
+    }
+
+    private static String withoutLoneSurrogates(String text) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                out.append(c).append(text.charAt(++i));
+            } else {
+                out.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return out.toString();
     }
 
     @Test
