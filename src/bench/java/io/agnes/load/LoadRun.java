@@ -321,7 +321,8 @@ public final class LoadRun {
                 + "started, ÷ N; median of " + (quick ? 1 : 3) + " round(s) rotating a/b/c. Target: (b) − (a) ≤ 64 KB. "
                 + "Page being produced: 16 KB writes, flushed, 1 s apart (a page still being computed; measured 1 s after the first byte, "
                 + "so what the container keeps of the bytes already written stays small next to the per-response state), the client reading everything. "
-                + "Stalled readers: the page as fast as it goes, the client stops reading after 1 KB (its receive buffer 4 KB).");
+                + "Stalled readers: the page as fast as it goes, the client stops reading after 1 KB (its receive buffer 4 KB); "
+                + "measured once the server is idle (under 5 % of a core over 0.5 s), i.e. has written all it will.");
         line("");
         line("| in flight | N | (a) KB / response | (b) KB / response | (c) KB / response | (b) − (a) KB | (c) − (a) KB | per round (a); (b); (c) | met |");
         line("|---|---:|---:|---:|---:|---:|---:|---|---|");
@@ -341,9 +342,15 @@ public final class LoadRun {
                 List<Socket> readers = stall ? Streaming.stalledReaders(server, path, stalledReaders)
                         : Streaming.drainedReaders(server, path, stalledReaders);
                 try {
-                    // every response has sent its first bytes; give the writers time to fill their buffers (stalled:
-                    // to write the whole page into whatever holds it, which takes seconds for 32 x 10 MB on 2 busy cores)
-                    Thread.sleep(stall ? 6000 : 1000);
+                    if (stall) {
+                        // every response has sent its first bytes; wait until the server has written all it will
+                        // into whatever holds the pages (seconds for 32 x 10 MB on 2 busy cores)
+                        if (!server.awaitIdle(Duration.ofSeconds(60))) {
+                            log(server.name + " still busy 60 s after the stalled readers' first bytes; measured anyway");
+                        }
+                    } else {
+                        Thread.sleep(1000); // the page writes a chunk a second: this case is defined as 1 s in
+                    }
                     long during = server.heapAfterGc();
                     perResponse.get(config).add((during - before) / (double) stalledReaders);
                 } finally {
