@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -171,22 +172,25 @@ final class AgnesProcess implements AutoCloseable {
     /**
      * Waits until the server has stopped working: less than {@code 5 %} of one core over half a second. Stalled
      * readers' pages are written into the container's buffers as fast as the cores allow, which takes seconds for
-     * many 10 MB pages; measuring before that has finished measures how far it got.
+     * many 10 MB pages; measuring before that has finished measures how far it got. After a load cell, it is the
+     * work the cell left behind (PostHog's sender delivering a backlog, a collection) finishing before the next
+     * cell, which would otherwise be charged to whichever cell comes next.
      *
-     * @return whether it went idle within {@code limit}
+     * @return how long it took (in steps of half a second), or empty if it was still busy at {@code limit}
      */
-    boolean awaitIdle(Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
+    Optional<Duration> awaitIdle(Duration limit) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + limit.toNanos();
         Duration before = cpuTime();
         while (System.nanoTime() < deadline) {
             Thread.sleep(500);
             Duration now = cpuTime();
             if (now.minus(before).toMillis() < 25) {
-                return true;
+                return Optional.of(Duration.ofNanos(System.nanoTime() - start));
             }
             before = now;
         }
-        return false;
+        return Optional.empty();
     }
 
     /** Heap in use after a full GC (System.gc through jcmd), in bytes: the live set. */

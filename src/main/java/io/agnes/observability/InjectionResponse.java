@@ -349,12 +349,19 @@ final class InjectionResponse extends HeldLengthResponse {
         if (type == null) {
             return isFinal ? InjectionSkip.NOT_HTML : null;
         }
-        int semicolon = type.indexOf(';');
-        String mime = (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-        if (mime.equals("text/event-stream")) {
+        // the media type, without parameters or surrounding blanks, compared in place: this runs twice per page
+        int end = type.indexOf(';') < 0 ? type.length() : type.indexOf(';');
+        int start = 0;
+        while (start < end && type.charAt(start) <= ' ') {
+            start++;
+        }
+        while (end > start && type.charAt(end - 1) <= ' ') {
+            end--;
+        }
+        if (mimeIs(type, start, end, "text/event-stream")) {
             return InjectionSkip.EVENT_STREAM;
         }
-        if (!mime.equals("text/html") && !mime.equals("application/xhtml+xml")) {
+        if (!mimeIs(type, start, end, "text/html") && !mimeIs(type, start, end, "application/xhtml+xml")) {
             return InjectionSkip.NOT_HTML;
         }
         String disposition = super.getHeader("Content-Disposition");
@@ -368,6 +375,10 @@ final class InjectionResponse extends HeldLengthResponse {
             return InjectionSkip.CHARSET;
         }
         return null;
+    }
+
+    private static boolean mimeIs(String type, int start, int end, String mime) {
+        return end - start == mime.length() && type.regionMatches(true, start, mime, 0, mime.length());
     }
 
     private boolean hasMarker() {
