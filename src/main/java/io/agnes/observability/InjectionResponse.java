@@ -350,7 +350,8 @@ final class InjectionResponse extends HeldLengthResponse {
             return isFinal ? InjectionSkip.NOT_HTML : null;
         }
         // the media type, without parameters or surrounding blanks, compared in place: this runs twice per page
-        int end = type.indexOf(';') < 0 ? type.length() : type.indexOf(';');
+        int semicolon = type.indexOf(';');
+        int end = semicolon < 0 ? type.length() : semicolon;
         int start = 0;
         while (start < end && type.charAt(start) <= ' ') {
             start++;
