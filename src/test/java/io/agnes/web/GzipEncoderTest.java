@@ -144,6 +144,72 @@ class GzipEncoderTest {
                 + "</head><body></body></html>");
     }
 
+    @Test
+    void a_short_page_start_before_a_piece_goes_out_as_a_stored_block_and_the_page_after_it_decodes() throws IOException {
+        // a page's head before the snippet: stored as it is rather than a deflate block of its own for every page
+        byte[] head = "<!DOCTYPE html><html><head><title>Sources</title>".getBytes(UTF_8);
+        Deflated snippet = Deflated.of("<script>posthog.init('key', {});</script>".getBytes(UTF_8));
+        byte[] rest = ("</head><body>" + "<title>Sources</title><tr><td>1</td></tr>".repeat(300) + "</body></html>")
+                .getBytes(UTF_8);
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        GzipEncoder encoder = new GzipEncoder(sink);
+        encoder.write(head, 0, 10);
+        encoder.write(head, 10, head.length - 10);
+        encoder.writeDeflated(snippet);
+        encoder.write(rest, 0, rest.length);
+        encoder.finish();
+
+        byte[] gzip = sink.toByteArray();
+        byte[] storedBlock = new byte[5 + head.length];
+        storedBlock[1] = (byte) head.length;
+        storedBlock[3] = (byte) ~head.length;
+        storedBlock[4] = (byte) 0xff;
+        System.arraycopy(head, 0, storedBlock, 5, head.length);
+        assertThat(indexOf(gzip, storedBlock)).isEqualTo(10); // right after the gzip header
+        assertThat(indexOf(gzip, snippet.deflated())).isEqualTo(10 + storedBlock.length);
+        assertThat(gzip.length).isLessThan(rest.length / 10); // the page after the piece is compressed
+        // the trailer's CRC-32 and length cover all three parts (GZIPInputStream checks them)
+        assertThat(new String(GzipFilterTest.gunzip(gzip), UTF_8))
+                .isEqualTo(new String(head, UTF_8) + new String(snippet.bytes(), UTF_8) + new String(rest, UTF_8));
+    }
+
+    @Test
+    void a_piece_after_more_than_a_short_start_resets_the_deflater_so_the_page_after_it_decodes() throws IOException {
+        String row = "<tr><td>north</td><td>12345.67</td></tr>\n";
+        byte[] before = row.repeat(GzipEncoder.STAGE_LIMIT / row.length() + 1).getBytes(UTF_8); // past the staging
+        Deflated snippet = Deflated.of("<script>posthog.init('key', {});</script>".getBytes(UTF_8));
+        // the same rows again: a deflater that still remembered them would refer back across the piece it never saw
+        byte[] after = row.repeat(50).getBytes(UTF_8);
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        GzipEncoder encoder = new GzipEncoder(sink);
+        encoder.write(before, 0, before.length);
+        encoder.writeDeflated(snippet);
+        encoder.write(after, 0, after.length);
+        encoder.finish();
+
+        assertThat(new String(GzipFilterTest.gunzip(sink.toByteArray()), UTF_8))
+                .isEqualTo(new String(before, UTF_8) + new String(snippet.bytes(), UTF_8) + new String(after, UTF_8));
+    }
+
+    @Test
+    void short_flushed_writes_are_compressed_not_stored() throws IOException {
+        // Server-Sent Events: each event is short and flushed; staging them must not turn the stream into stored blocks
+        String event = "data: {\"status\":\"running\",\"table\":\"orders\"}\n\n";
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        GzipEncoder encoder = new GzipEncoder(sink);
+        StringBuilder sent = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            byte[] bytes = event.getBytes(UTF_8);
+            encoder.write(bytes, 0, bytes.length);
+            encoder.flush();
+            sent.append(event);
+            assertThat(GzipFilterTest.inflateWhatArrived(sink.toByteArray())).isEqualTo(sent.toString());
+        }
+        encoder.finish();
+
+        assertThat(sink.size()).isLessThan(sent.length() / 2);
+    }
+
     private static int indexOf(byte[] haystack, byte[] needle) {
         outer:
         for (int i = 0; i + needle.length <= haystack.length; i++) {
