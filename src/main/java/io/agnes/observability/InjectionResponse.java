@@ -15,12 +15,9 @@ import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -40,9 +37,9 @@ import java.util.Objects;
  * Taken from the headers as they are when it is taken, twice: at the first unit written, the responses that
  * cannot be injected (not HTML, encoded, SSE, attachment, bodyless status, marker…) are let through unscanned and
  * get their declared {@code Content-Length}; a response without a Content-Type yet is scanned (frameworks may type
- * it after the first write). When {@code </head>} arrives the same rules are applied to the final headers, then
- * the snippet is rendered and inserted before the tag, encoded as the response encodes its text (the writer's
- * charset, or the declared charset of the bytes).
+ * it after the first write). When {@code </head>} arrives the same rules ({@link InjectionEligibility}) are applied
+ * to the final headers, then the snippet is rendered and inserted before the tag, encoded as the response encodes
+ * its text (the writer's charset, or the declared charset of the bytes).
  *
  * <h2>Headers</h2>
  * <ul>
@@ -81,14 +78,8 @@ final class InjectionResponse extends HeldLengthResponse {
 
     static final String MARKER = "X-Agnes-Snippet";
     static final String MARKER_VALUE = "injected";
-    /** Other tiers' markers for "a browser script was already injected" (Datadog RUM, Dynatrace OneAgent). */
-    static final List<String> FOREIGN_MARKERS = List.of("x-datadog-rum-injected", "X-OneAgent-JS-Injection");
-
     /** Request attribute: one of our wrappers set {@link #MARKER} on this request's response. */
     static final String OWN_MARKER_ATTRIBUTE = InjectionResponse.class.getName() + ".marker";
-
-    /** ASCII as the stream path's matcher needs it: a charset must encode these exactly as US-ASCII does. */
-    private static final String ASCII_PROBE = "</HEAD head>\t\n\f\r posthog.init";
 
     private enum State { UNDECIDED, SCANNING, PASSING, FINISHED }
 
@@ -291,17 +282,6 @@ final class InjectionResponse extends HeldLengthResponse {
         // UNDECIDED, SCANNING: held until the decision
     }
 
-    @Override
-    public void setHeader(String name, String value) {
-        if (CONTENT_LENGTH.equalsIgnoreCase(name)) {
-            if (value != null) { // like Payara: a null value changes nothing
-                setContentLengthLong(parseLength(value));
-            }
-        } else {
-            super.setHeader(name, value);
-        }
-    }
-
     /** Inner layers see the Content-Length they declared, not the held or corrected one; null for other headers. */
     @Override
     protected Collection<String> innerView(String name) {
@@ -328,73 +308,9 @@ final class InjectionResponse extends HeldLengthResponse {
 
     // --- the decision -------------------------------------------------------------------------------------------
 
-    /**
-     * Why this response must not get the snippet, judged from its headers now; null = it may.
-     *
-     * @param isFinal whether the headers are final (at {@code </head>} or at the end): a missing Content-Type is
-     *                then "not HTML"; at the first write it is "not known yet"
-     */
+    /** Why this response must not get the snippet, from its headers now ({@link InjectionEligibility}); null = it may. */
     private InjectionSkip skipReason(boolean isFinal) {
-        int status = getStatus();
-        if (status < SC_OK || status == SC_NO_CONTENT || status == SC_NOT_MODIFIED) {
-            return InjectionSkip.NO_BODY_STATUS;
-        }
-        if (status == SC_PARTIAL_CONTENT || super.containsHeader("Content-Range")) {
-            return InjectionSkip.PARTIAL_CONTENT;
-        }
-        if (super.containsHeader("Content-Encoding")) {
-            return InjectionSkip.ENCODED;
-        }
-        String type = getContentType();
-        if (type == null) {
-            return isFinal ? InjectionSkip.NOT_HTML : null;
-        }
-        // the media type, without parameters or surrounding blanks, compared in place: this runs twice per page
-        int semicolon = type.indexOf(';');
-        int end = semicolon < 0 ? type.length() : semicolon;
-        int start = 0;
-        while (start < end && type.charAt(start) <= ' ') {
-            start++;
-        }
-        while (end > start && type.charAt(end - 1) <= ' ') {
-            end--;
-        }
-        if (mimeIs(type, start, end, "text/event-stream")) {
-            return InjectionSkip.EVENT_STREAM;
-        }
-        if (!mimeIs(type, start, end, "text/html") && !mimeIs(type, start, end, "application/xhtml+xml")) {
-            return InjectionSkip.NOT_HTML;
-        }
-        String disposition = super.getHeader("Content-Disposition");
-        if (disposition != null && disposition.trim().toLowerCase(Locale.ROOT).startsWith("attachment")) {
-            return InjectionSkip.ATTACHMENT;
-        }
-        if (hasMarker()) {
-            return InjectionSkip.MARKER;
-        }
-        if (output == Output.STREAM && !asciiCompatible(getCharacterEncoding())) {
-            return InjectionSkip.CHARSET;
-        }
-        return null;
-    }
-
-    private static boolean mimeIs(String type, int start, int end, String mime) {
-        return end - start == mime.length() && type.regionMatches(true, start, mime, 0, mime.length());
-    }
-
-    private boolean hasMarker() {
-        for (String foreign : FOREIGN_MARKERS) {
-            if (super.containsHeader(foreign)) {
-                return true;
-            }
-        }
-        if (!super.containsHeader(MARKER)) {
-            return false;
-        }
-        // Ours, on a body discarded before commit (resetBuffer, or an error page replacing a failed page), is stale:
-        // the header could not be taken back (Payara ignores setHeader(name, null)), but the snippet is gone.
-        boolean ours = Boolean.TRUE.equals(request.getAttribute(OWN_MARKER_ATTRIBUTE));
-        return !ours || isCommitted();
+        return InjectionEligibility.skipReason(this, request, isFinal, output == Output.STREAM);
     }
 
     /**
@@ -403,26 +319,6 @@ final class InjectionResponse extends HeldLengthResponse {
      */
     private static ByteBuffer encode(String snippet, String encoding) throws CharacterCodingException {
         return Charset.forName(encoding).newEncoder().encode(CharBuffer.wrap(snippet));
-    }
-
-    /** Whether a charset encodes ASCII as ASCII, one byte per character: UTF-8 and the single-byte charsets. */
-    static boolean asciiCompatible(String encoding) {
-        if ("UTF-8".equalsIgnoreCase(encoding) || "ISO-8859-1".equalsIgnoreCase(encoding)) {
-            return true; // nearly every page; spares a charset lookup per page
-        }
-        Charset charset;
-        try {
-            charset = Charset.forName(encoding);
-        } catch (IllegalArgumentException unknown) { // IllegalCharsetName / UnsupportedCharset
-            return false;
-        }
-        if (charset.equals(StandardCharsets.UTF_8) || charset.equals(StandardCharsets.ISO_8859_1)
-                || charset.equals(StandardCharsets.US_ASCII)) {
-            return true;
-        }
-        // one byte per character, else ASCII bytes may be halves of other characters (Shift_JIS, UTF-16, ISO-2022)
-        return charset.canEncode() && charset.newEncoder().maxBytesPerChar() == 1.0f
-                && Arrays.equals(ASCII_PROBE.getBytes(charset), ASCII_PROBE.getBytes(StandardCharsets.US_ASCII));
     }
 
     /**
@@ -454,7 +350,7 @@ final class InjectionResponse extends HeldLengthResponse {
                 return;
             }
             String encoding = getCharacterEncoding();
-            if (!snippet.ascii() || !asciiCompatible(encoding)) {
+            if (!snippet.ascii() || !InjectionEligibility.asciiCompatible(encoding)) {
                 encoded = encode(snippet.text(), encoding);
             }
         } catch (RuntimeException | LinkageError | CharacterCodingException e) {

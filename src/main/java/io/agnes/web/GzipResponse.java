@@ -229,15 +229,6 @@ final class GzipResponse extends HeldLengthResponse {
         // UNDECIDED: held; GZIP: the compressed length is unknown, the declared one stale; CLOSED: too late
     }
 
-    @Override
-    public void setHeader(String name, String value) {
-        if (CONTENT_LENGTH.equalsIgnoreCase(name)) {
-            setContentLengthLong(value == null ? -1 : parseLength(value));
-        } else {
-            super.setHeader(name, value);
-        }
-    }
-
     /**
      * The headers as the application set them, where this wrapper changes them on the wire; null for the others.
      * Content-Length while held or dropped, the strong ETag, and no Content-Encoding of ours.

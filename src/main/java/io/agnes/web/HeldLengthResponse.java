@@ -10,9 +10,10 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * A response wrapper that rewrites the body (compression, snippet injection): an error or a redirect replaces the
- * body, so the rewrite is abandoned before it; and it decides the {@code Content-Length} itself: every way of setting it ends in {@link #setContentLengthLong}, and inner layers
- * read back the headers as they set them through {@link #innerView}, whatever went to the wire.
+ * A response wrapper that rewrites the body (compression, snippet injection). An error or a redirect replaces the
+ * body, so the rewrite is abandoned before it. And it decides the {@code Content-Length} itself: every way of
+ * setting it ends in {@link #setContentLengthLong}, and inner layers read back the headers as they set them through
+ * {@link #innerView}, whatever went to the wire.
  */
 public abstract class HeldLengthResponse extends HttpServletResponseWrapper {
 
@@ -59,7 +60,7 @@ public abstract class HeldLengthResponse extends HttpServletResponseWrapper {
         return current;
     }
 
-    // --- errors and redirects replace the body, so the rewrite is given up before they pass through ----------------------------------------------------------
+    // --- errors and redirects replace the body, so the rewrite is given up before they pass through ------------
 
     @Override
     public void sendError(int status, String message) throws IOException {
@@ -103,10 +104,22 @@ public abstract class HeldLengthResponse extends HttpServletResponseWrapper {
         }
     }
 
+    // --- Content-Length: every way of setting it ends in setContentLengthLong -----------------------------------
 
     @Override
     public void setContentLength(int length) {
         setContentLengthLong(length);
+    }
+
+    @Override
+    public void setHeader(String name, String value) {
+        if (CONTENT_LENGTH.equalsIgnoreCase(name)) {
+            if (value != null) { // like Payara: a null value changes nothing
+                setContentLengthLong(parseLength(value));
+            }
+        } else {
+            super.setHeader(name, value);
+        }
     }
 
     @Override
