@@ -5,12 +5,10 @@ import io.agnes.web.HeldLengthResponse;
 
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletResponse;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -18,7 +16,6 @@ import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * One response as {@link SnippetInjectionFilter} sees it: the body streams through, and the snippet goes in before
@@ -107,7 +104,7 @@ final class InjectionResponse extends HeldLengthResponse {
     private Output output = Output.NONE;
     private ServletOutputStream containerStream;
     private PrintWriter containerWriter;
-    private final Body body = new Body();
+    private final InjectionBodyStream body = new InjectionBodyStream(this);
     private PrintWriter writer;
 
     private final HeadScan scan = new HeadScan(this::writeHeld, SCAN_LIMIT);
@@ -239,7 +236,7 @@ final class InjectionResponse extends HeldLengthResponse {
         }
         if (writer == null) {
             containerWriter(); // fixes the charset, as the container's getWriter() does
-            writer = new PrintWriter(new CharBody());
+            writer = new PrintWriter(new InjectionBodyWriter(this));
             output = Output.WRITER;
         }
         return writer;
@@ -414,7 +411,24 @@ final class InjectionResponse extends HeldLengthResponse {
 
     // --- scanning ------------------------------------------------------------------------------------------------
 
-    private void write(HeadScan.Units units, int from, int to) throws IOException {
+    /** The application's writes still go through the scan: undecided, or looking for {@code </head>}. */
+    boolean scansWrites() {
+        return state == State.UNDECIDED || state == State.SCANNING;
+    }
+
+    /**
+     * Non-blocking output is passed through as it is: an insertion would write bytes the application's isReady()
+     * accounting does not know about. Agnes' own code writes blocking.
+     */
+    void passNonBlocking() throws IOException {
+        if (scansWrites()) {
+            scan.release();
+            decide(InjectionSkip.NON_BLOCKING);
+        }
+    }
+
+    /** One write of the application's, as units the scan reads: looked at while scanning, else passed on. */
+    void write(HeadScan.Units units, int from, int to) throws IOException {
         if (from == to) {
             return;
         }
@@ -463,178 +477,17 @@ final class InjectionResponse extends HeldLengthResponse {
         }
     }
 
-    private ServletOutputStream containerStream() throws IOException {
+    ServletOutputStream containerStream() throws IOException {
         if (containerStream == null) {
             containerStream = super.getOutputStream();
         }
         return containerStream;
     }
 
-    private PrintWriter containerWriter() throws IOException {
+    PrintWriter containerWriter() throws IOException {
         if (containerWriter == null) {
             containerWriter = super.getWriter();
         }
         return containerWriter;
-    }
-
-    /** The stream the application writes bytes to. */
-    private final class Body extends ServletOutputStream {
-
-        private final byte[] single = new byte[1];
-        private byte[] bytes;
-
-        private final HeadScan.Units units = new HeadScan.Units() {
-            @Override
-            public int at(int index) {
-                return bytes[index] & 0xFF;
-            }
-
-            @Override
-            public void emit(int from, int to) throws IOException {
-                if (to > from) {
-                    containerStream().write(bytes, from, to - from);
-                }
-            }
-        };
-
-        @Override
-        public void write(int b) throws IOException {
-            single[0] = (byte) b;
-            write(single, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] source, int offset, int length) throws IOException {
-            Objects.checkFromIndexSize(offset, length, source.length);
-            if (state != State.UNDECIDED && state != State.SCANNING) {
-                containerStream().write(source, offset, length); // decided: nothing to look at any more
-                return;
-            }
-            bytes = source;
-            try {
-                InjectionResponse.this.write(units, offset, offset + length);
-            } finally {
-                bytes = null; // never keep the application's array
-            }
-        }
-
-        /** Everything but the look-behind window is already with the container: its flush is the flush. */
-        @Override
-        public void flush() throws IOException {
-            containerStream().flush();
-        }
-
-        @Override
-        public void close() throws IOException {
-            endBody();
-            containerStream().close();
-        }
-
-        @Override
-        public boolean isReady() {
-            try {
-                return containerStream().isReady();
-            } catch (IOException e) {
-                return false;
-            }
-        }
-
-        /**
-         * Non-blocking output is passed through as it is: an insertion would write bytes the application's
-         * isReady() accounting does not know about. Agnes' own code writes blocking.
-         */
-        @Override
-        public void setWriteListener(WriteListener listener) {
-            try {
-                if (state == State.UNDECIDED || state == State.SCANNING) {
-                    scan.release();
-                    decide(InjectionSkip.NON_BLOCKING);
-                }
-                containerStream().setWriteListener(listener);
-            } catch (IOException e) {
-                throw new IllegalStateException("could not switch to non-blocking output", e);
-            }
-        }
-    }
-
-    /** What the application's PrintWriter writes chars to; the container's writer encodes them. */
-    private final class CharBody extends Writer {
-
-        private char[] chars;
-        private String text;
-
-        private final HeadScan.Units charUnits = new HeadScan.Units() {
-            @Override
-            public int at(int index) {
-                return chars[index];
-            }
-
-            @Override
-            public void emit(int from, int to) throws IOException {
-                if (to > from) {
-                    containerWriter().write(chars, from, to - from);
-                }
-            }
-        };
-
-        private final HeadScan.Units textUnits = new HeadScan.Units() {
-            @Override
-            public int at(int index) {
-                return text.charAt(index);
-            }
-
-            @Override
-            public void emit(int from, int to) throws IOException {
-                if (to > from) {
-                    containerWriter().write(text, from, to - from);
-                }
-            }
-        };
-
-        @Override
-        public void write(int c) throws IOException {
-            write(new char[] {(char) c}, 0, 1);
-        }
-
-        @Override
-        public void write(char[] source, int offset, int length) throws IOException {
-            Objects.checkFromIndexSize(offset, length, source.length);
-            if (state != State.UNDECIDED && state != State.SCANNING) {
-                containerWriter().write(source, offset, length);
-                return;
-            }
-            chars = source;
-            try {
-                InjectionResponse.this.write(charUnits, offset, offset + length);
-            } finally {
-                chars = null;
-            }
-        }
-
-        @Override
-        public void write(String source, int offset, int length) throws IOException {
-            Objects.checkFromIndexSize(offset, length, source.length());
-            if (state != State.UNDECIDED && state != State.SCANNING) {
-                containerWriter().write(source, offset, length);
-                return;
-            }
-            text = source;
-            try {
-                InjectionResponse.this.write(textUnits, offset, offset + length);
-            } finally {
-                text = null;
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            containerWriter().flush();
-        }
-
-        @Override
-        public void close() throws IOException {
-            endBody();
-            containerWriter().close();
-        }
     }
 }
