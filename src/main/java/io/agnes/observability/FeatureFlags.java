@@ -202,15 +202,19 @@ final class FeatureFlags {
             return Map.of();
         }
         try {
-            Map<String, FlagResult> known = new LinkedHashMap<>();
+            Map<String, FlagResult> cached = Map.of();
             long now = clock.getAsLong();
             synchronized (cache) {
                 Cached entry = cache.get(distinctId);
                 if (entry != null && entry.answer() != null && now - entry.expiresAt() < 0) {
-                    known.putAll(entry.answer().flags());
+                    cached = entry.answer().flags(); // immutable
                 }
             }
             FlagDefinitions local = definitions;
+            if (local.keys().isEmpty()) {
+                return cached; // no local evaluation (the usual set-up): nothing to overlay, so no copy per page
+            }
+            Map<String, FlagResult> known = new LinkedHashMap<>(cached);
             for (String key : local.keys()) {
                 FlagDefinitions.Decision decision = local.evaluate(key, distinctId);
                 if (decision.decided()) {

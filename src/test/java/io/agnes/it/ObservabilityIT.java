@@ -283,6 +283,11 @@ class ObservabilityIT {
         assertThat(page).doesNotContain("<script>alert(1)");
     }
 
+    private static long injectedPages(WebClient admin) {
+        return Json.createReader(new java.io.StringReader(admin.get("/api/admin/observability/stats").body()))
+                .readObject().getJsonObject("pages").getJsonNumber("injected").longValue();
+    }
+
     @Test
     void theOperatorPageShowsTheSetupTheCountersAndSendsTestEvents() {
         WebClient admin = signedIn();
@@ -290,6 +295,10 @@ class ObservabilityIT {
         assertThat(page.select("#observability-config").text()).contains("on").contains(posthog.url()).contains("full");
         assertThat(page.select("#observability-config").text()).doesNotContain("phc_integration_test_key");
         assertThat(page.select("#observability-counters").text()).contains("Events captured").contains("Pages injected");
+        // the filter counts into the same counters the operator reads (it keeps the instance behind the CDI proxy)
+        long injectedBefore = injectedPages(admin);
+        assertThat(admin.get("/").body()).contains("posthog.init(");
+        assertThat(injectedPages(admin)).isGreaterThan(injectedBefore);
 
         org.jsoup.nodes.Document sent = org.jsoup.Jsoup.parse(
                 admin.submitForm("/admin/observability", "#test-event-form", java.util.Map.of()).body());
