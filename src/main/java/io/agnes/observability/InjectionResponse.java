@@ -307,7 +307,11 @@ final class InjectionResponse extends HeldLengthResponse {
 
     /** Why this response must not get the snippet, from its headers now ({@link InjectionEligibility}); null = it may. */
     private InjectionSkip skipReason(boolean isFinal) {
-        return InjectionEligibility.skipReason(this, request, isFinal, output == Output.STREAM);
+        return skipReason(getContentType(), isFinal);
+    }
+
+    private InjectionSkip skipReason(String type, boolean isFinal) {
+        return InjectionEligibility.skipReason(this, request, type, isFinal, output == Output.STREAM);
     }
 
     /**
@@ -331,9 +335,14 @@ final class InjectionResponse extends HeldLengthResponse {
     /**
      * The held window ends with the whole {@code </head…>} tag: insert the snippet before it, or decide not to.
      * Only the final headers count; the renderer's failure leaves the page as it is.
+     *
+     * @param eligibleInThisWrite the headers, Content-Type included, passed the check at the start of the write
+     *                            that ends the head: no application code ran since, so they are still the final
+     *                            ones. Most pages' heads end in their first write; this spares them the ~10 header
+     *                            lookups of a second check (each ~0.3–1 µs through Payara's response wrappers).
      */
-    private void injectBeforeHeld() throws IOException {
-        InjectionSkip reason = skipReason(true);
+    private void injectBeforeHeld(boolean eligibleInThisWrite) throws IOException {
+        InjectionSkip reason = eligibleInThisWrite ? null : skipReason(true);
         if (reason != null) {
             decide(reason);
             return;
@@ -346,9 +355,12 @@ final class InjectionResponse extends HeldLengthResponse {
                 decide(InjectionSkip.NO_SNIPPET);
                 return;
             }
-            String encoding = getCharacterEncoding();
-            if (!snippet.ascii() || !InjectionEligibility.asciiCompatible(encoding)) {
-                encoded = encode(snippet.text(), encoding);
+            // bytes: the check just found the charset ASCII-compatible; characters: the length counts in the charset
+            if (!snippet.ascii() || output == Output.WRITER) {
+                String encoding = InjectionEligibility.charset(this, getContentType());
+                if (!snippet.ascii() || !InjectionEligibility.asciiCompatible(encoding)) {
+                    encoded = encode(snippet.text(), encoding);
+                }
             }
         } catch (RuntimeException | LinkageError | CharacterCodingException e) {
             renderFailed = true;
@@ -432,12 +444,15 @@ final class InjectionResponse extends HeldLengthResponse {
         if (from == to) {
             return;
         }
+        boolean eligibleInThisWrite = false;
         if (state == State.UNDECIDED) {
-            InjectionSkip reason = skipReason(false);
+            String type = getContentType();
+            InjectionSkip reason = skipReason(type, false);
             if (reason != null) {
                 decide(reason);
             } else {
                 state = State.SCANNING;
+                eligibleInThisWrite = type != null; // else not known yet: checked again at </head>
             }
         }
         if (state != State.SCANNING) {
@@ -446,7 +461,7 @@ final class InjectionResponse extends HeldLengthResponse {
         }
         switch (scan.feed(units, from, to)) {
             case HEAD_END -> {
-                injectBeforeHeld();
+                injectBeforeHeld(eligibleInThisWrite);
                 scan.release(); // the tag itself
                 units.emit(scan.resumeAt(), to);
             }

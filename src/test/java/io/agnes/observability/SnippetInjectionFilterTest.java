@@ -321,6 +321,21 @@ class SnippetInjectionFilterTest {
     }
 
     @Test
+    void the_charset_is_read_from_the_content_type_as_the_container_reports_it() {
+        InMemoryResponse response = InMemoryRequest.get("/x").response();
+        response.setCharacterEncoding("windows-1252"); // what the container answers when the type names none
+
+        assertThat(InjectionEligibility.charset(response, "text/html;charset=UTF-16")).isEqualTo("UTF-16");
+        assertThat(InjectionEligibility.charset(response, "text/html; Charset = \"Shift_JIS\"")).isEqualTo("windows-1252");
+        assertThat(InjectionEligibility.charset(response, "text/html; CHARSET=\"Shift_JIS\"")).isEqualTo("Shift_JIS");
+        assertThat(InjectionEligibility.charset(response, "text/html; level=1;  charset=utf-8 ; q=x")).isEqualTo("utf-8");
+        assertThat(InjectionEligibility.charset(response, "text/html; xcharset=UTF-16")).isEqualTo("windows-1252");
+        assertThat(InjectionEligibility.charset(response, "text/html;charset=")).isEqualTo("windows-1252");
+        assertThat(InjectionEligibility.charset(response, "text/html")).isEqualTo("windows-1252");
+        assertThat(InjectionEligibility.charset(response, null)).isEqualTo("windows-1252");
+    }
+
+    @Test
     void bytes_without_a_declared_charset_are_scanned_as_the_container_default_iso_8859_1() throws Exception {
         InMemoryRequest request = InMemoryRequest.get("/static/page.html");
         run(request, (req, res) -> {
