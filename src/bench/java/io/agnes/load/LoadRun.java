@@ -196,6 +196,11 @@ public final class LoadRun {
             results.add(List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
             cpu.add(List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
         }
+        // threads[target][config] = microseconds per request by thread group (AgnesProcess.THREAD_GROUPS), one map per round
+        List<List<List<Map<String, Double>>>> threads = new ArrayList<>();
+        for (int t = 0; t < TARGETS.size(); t++) {
+            threads.add(List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+        }
         // settle[target][config] = seconds the server stayed busy after its cell, one per round
         List<List<List<Double>>> settle = new ArrayList<>();
         for (int t = 0; t < TARGETS.size(); t++) {
@@ -216,10 +221,18 @@ public final class LoadRun {
                         int config = (k + round) % 3; // rotate who goes first, so no configuration always follows another
                         AgnesProcess server = abc.get(config);
                         Duration before = server.cpuTime();
+                        AgnesProcess.ThreadCpu threadsBefore = server.threadCpu();
                         Wrk.Result result = wrk(server, TARGETS.get(t), cellSeconds);
                         Duration used = server.cpuTime().minus(before);
+                        Map<String, Long> usedByGroup = server.threadCpu().since(threadsBefore);
                         results.get(t).get(config).add(result);
-                        cpu.get(t).get(config).add(used.toNanos() / 1e6 / Math.max(1, result.requests()));
+                        long requests = Math.max(1, result.requests());
+                        cpu.get(t).get(config).add(used.toNanos() / 1e6 / requests);
+                        if (!threadsBefore.isEmpty()) {
+                            Map<String, Double> perRequest = new LinkedHashMap<>();
+                            usedByGroup.forEach((group, nanos) -> perRequest.put(group, nanos / 1e3 / requests));
+                            threads.get(t).get(config).add(perRequest);
+                        }
                         // what the cell left running finishes before the next cell, which it would otherwise slow down
                         settle.get(t).get(config).add(server.awaitIdle(SETTLE_LIMIT).orElse(SETTLE_LIMIT).toMillis() / 1000.0);
                     }
@@ -274,6 +287,9 @@ public final class LoadRun {
                 + "over 0.5 s; 0.5 s = idle at the first look, " + SETTLE_LIMIT.toSeconds() + " s = still busy, the next cell "
                 + "started anyway). The next cell waits for it, so no cell is charged with the one before.");
         line("");
+        if (!threads.get(0).get(0).isEmpty()) {
+            threadGroupTable(threads);
+        }
         line("Absolute medians per configuration (req/s, p50 ms, p99 ms; non-2xx / socket errors over all rounds):");
         line("");
         line("| target | (a) off | (b) fast PostHog | (c) black hole |");
@@ -303,6 +319,48 @@ public final class LoadRun {
         line(String.format(Locale.ROOT, "| concurrent mark cycles (count, total s) | %d, %.1f | %d, %.1f | %d, %.1f |", gc.get(0).markCycles(),
                 gc.get(0).markMillis() / 1000, gc.get(1).markCycles(), gc.get(1).markMillis() / 1000, gc.get(2).markCycles(),
                 gc.get(2).markMillis() / 1000));
+    }
+
+    /**
+     * Where each configuration's CPU per request goes, by thread group: which threads a difference between (a) and
+     * (b) or (c) is in (the request threads running PostHog's per-page code, the collector reclaiming what it
+     * allocates, PostHog's sender, ...). Per round the difference against (a) in the same round; the median over rounds.
+     */
+    private void threadGroupTable(List<List<List<Map<String, Double>>>> threads) {
+        line("Server CPU per request by thread group, µs (`/proc/<pid>/task/*/schedstat`, ns resolution, the threads alive at "
+                + "the end of the cell): (a)'s median over rounds, and the median of the per-round differences (b) − (a) "
+                + "and (c) − (a). Groups: requests = Payara's request threads (the filters, the page, PostHog's injector); "
+                + "network = Grizzly's selector threads; collector = G1's threads and the VM thread; compiler = the JIT; "
+                + "PostHog = its sender threads; other = everything else (Hazelcast, timers, ...).");
+        line("");
+        StringBuilder header = new StringBuilder("| target |");
+        StringBuilder rule = new StringBuilder("|---|");
+        for (String group : AgnesProcess.THREAD_GROUPS) {
+            header.append(' ').append(group).append(": (a); (b) − (a); (c) − (a) |");
+            rule.append("---|");
+        }
+        line(header.toString());
+        line(rule.toString());
+        for (int t = 0; t < TARGETS.size(); t++) {
+            List<List<Map<String, Double>>> byConfig = threads.get(t);
+            StringBuilder row = new StringBuilder("| " + TARGETS.get(t).label() + " |");
+            for (String group : AgnesProcess.THREAD_GROUPS) {
+                List<Double> a = byConfig.get(0).stream().map(m -> m.get(group)).toList();
+                row.append(String.format(Locale.ROOT, " %.1f; %+.1f; %+.1f |", median(a),
+                        median(differences(byConfig.get(1), byConfig.get(0), group)),
+                        median(differences(byConfig.get(2), byConfig.get(0), group))));
+            }
+            line(row.toString());
+        }
+        line("");
+    }
+
+    private static List<Double> differences(List<Map<String, Double>> of, List<Map<String, Double>> against, String group) {
+        List<Double> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(of.size(), against.size()); i++) {
+            out.add(of.get(i).get(group) - against.get(i).get(group));
+        }
+        return out;
     }
 
     private Wrk.Result wrk(AgnesProcess server, Target target, int seconds) throws Exception {
