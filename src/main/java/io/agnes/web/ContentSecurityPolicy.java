@@ -11,12 +11,10 @@ import java.util.Locale;
  * Agnes' pages have no inline script, style or event handler, so nothing needs {@code 'unsafe-inline'}; a script
  * that is inserted into a page (the PostHog snippet) is allowed by the response's nonce.
  *
- * @param mode          {@code AGNES_CONTENT_SECURITY_POLICY}
- * @param extraScripts  sources added to {@code script-src}
- * @param extraConnects sources added to {@code connect-src}
- * @param withNonce     whether each response gets a fresh {@code 'nonce-…'} in {@code script-src}
+ * <p>The text is put together once, here; a response only adds its nonce (one concatenation), or gets the same
+ * string every time when there is no nonce: it goes on every response Agnes serves.
  */
-public record ContentSecurityPolicy(Mode mode, List<String> extraScripts, List<String> extraConnects, boolean withNonce) {
+public final class ContentSecurityPolicy {
 
     /** How the policy is sent. */
     public enum Mode {
@@ -55,10 +53,42 @@ public record ContentSecurityPolicy(Mode mode, List<String> extraScripts, List<S
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    public ContentSecurityPolicy {
+    private final Mode mode;
+    private final boolean withNonce;
+    /** The whole value when no nonce goes in; else the text before the nonce, and after it. */
+    private final String withoutNonce;
+    private final String beforeNonce;
+    private final String afterNonce;
+
+    /**
+     * @param mode          {@code AGNES_CONTENT_SECURITY_POLICY}
+     * @param extraScripts  sources added to {@code script-src}
+     * @param extraConnects sources added to {@code connect-src}
+     * @param withNonce     whether each response gets a fresh {@code 'nonce-…'} in {@code script-src}
+     */
+    public ContentSecurityPolicy(Mode mode, List<String> extraScripts, List<String> extraConnects, boolean withNonce) {
+        this.mode = mode;
+        this.withNonce = withNonce;
+        String start = "default-src 'self'; script-src 'self'";
+        StringBuilder rest = new StringBuilder(256);
         // 'self' is always there; a feature naming it again (a same-origin proxy) adds nothing
-        extraScripts = extraScripts.stream().filter(source -> !source.equals("'self'")).distinct().toList();
-        extraConnects = extraConnects.stream().filter(source -> !source.equals("'self'")).distinct().toList();
+        extraScripts.stream().filter(source -> !source.equals("'self'")).distinct().forEach(source -> rest.append(' ').append(source));
+        rest.append("; connect-src 'self'");
+        extraConnects.stream().filter(source -> !source.equals("'self'")).distinct().forEach(source -> rest.append(' ').append(source));
+        // data: images are what browsers and posthog-js's replay use for small inline images; no remote images
+        rest.append("; img-src 'self' data:; style-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self';"
+                + " form-action 'self'; frame-ancestors 'none'");
+        this.withoutNonce = start + rest;
+        this.beforeNonce = start + " 'nonce-";
+        this.afterNonce = "'" + rest;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public boolean withNonce() {
+        return withNonce;
     }
 
     /**
@@ -80,17 +110,6 @@ public record ContentSecurityPolicy(Mode mode, List<String> extraScripts, List<S
 
     /** The header value for one response; {@code nonce} is ignored unless {@link #withNonce}. */
     public String value(String nonce) {
-        StringBuilder policy = new StringBuilder(256);
-        policy.append("default-src 'self'; script-src 'self'");
-        if (withNonce && nonce != null) {
-            policy.append(" 'nonce-").append(nonce).append('\'');
-        }
-        extraScripts.forEach(source -> policy.append(' ').append(source));
-        policy.append("; connect-src 'self'");
-        extraConnects.forEach(source -> policy.append(' ').append(source));
-        // data: images are what browsers and posthog-js's replay use for small inline images; no remote images
-        policy.append("; img-src 'self' data:; style-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self';"
-                + " form-action 'self'; frame-ancestors 'none'");
-        return policy.toString();
+        return withNonce && nonce != null ? beforeNonce + nonce + afterNonce : withoutNonce;
     }
 }
