@@ -122,7 +122,9 @@ class DevModeIT {
         HttpResponse<String> events = client.get("/api/probe/stream/events", "Accept-Encoding", "gzip", "Accept", "text/event-stream");
         assertThat(events.statusCode()).isEqualTo(200);
         assertThat(events.headers().firstValue("Content-Encoding")).isEmpty();
-        assertThat(events.body()).contains("event: tick").contains("data: event 0").contains("data: event 2");
+        // seen once in CI: 200 with an empty body, not reproduced in 6,000 tries; the description keeps what a next
+        // occurrence needs (WebClient speaks HTTP/2 over an h2c upgrade, which Payara accepts)
+        assertThat(events.body()).as("%s %s", events.version(), events.headers().map()).contains("event: tick").contains("data: event 0").contains("data: event 2");
     }
 
     @Test
