@@ -298,6 +298,13 @@ final class AgnesProcess implements AutoCloseable {
 
     /** What the collector did so far, from the server's GC log; subtract two to see what happened in between. */
     record GcTotals(int pauses, double pauseMillis, int fullGcs, int markCycles, double markMillis) {
+        static final GcTotals NONE = new GcTotals(0, 0, 0, 0, 0);
+
+        GcTotals plus(GcTotals more) {
+            return new GcTotals(pauses + more.pauses, pauseMillis + more.pauseMillis, fullGcs + more.fullGcs,
+                    markCycles + more.markCycles, markMillis + more.markMillis);
+        }
+
         GcTotals minus(GcTotals earlier) {
             return new GcTotals(pauses - earlier.pauses, pauseMillis - earlier.pauseMillis, fullGcs - earlier.fullGcs,
                     markCycles - earlier.markCycles, markMillis - earlier.markMillis);

@@ -25,7 +25,10 @@ import java.util.stream.IntStream;
  * The end-to-end load and fault benchmark of issue 6 ({@code ./agnes load [--quick] [--jfr] [all|throughput|faults]},
  * docs/performance.md): one build, Agnes on Payara Micro as (a) PostHog off, (b) on with a fast fake PostHog,
  * (c) on with a black-holed PostHog, all three running at once on loopback and loaded one at a time, in rounds
- * that rotate the order, so every ratio compares measurements taken seconds apart. Then the faults on (b).
+ * that rotate the order, so every ratio compares measurements taken seconds apart. The three are started afresh
+ * several times (server starts), a block of rounds each: a JVM keeps for its whole life how it compiled the request
+ * path, which moved a configuration's CPU per 30 KB page by ~7 % from one start to the next; rounds of one start
+ * sample that state once. Then the faults on (b).
  * Writes the report (Markdown) to stdout and to {@code target/load/<run>/report.md}. {@code --jfr} records the
  * measured rounds of each server with JFR (default settings), to find where a ratio's time goes.
  */
@@ -58,7 +61,9 @@ public final class LoadRun {
     private final boolean quick;
     private final int cellSeconds;
     private final int warmSeconds;
-    private final int rounds;
+    /** Each configuration is started this many times, one after the other; the measured rounds are split between them. */
+    private final int starts;
+    private final int roundsPerStart;
     private final int faultSeconds;
     private final int recoverySeconds;
     private final int outageSeconds;
@@ -79,7 +84,8 @@ public final class LoadRun {
         // by ±10 % (GC, JIT, scheduling), and the median of many interleaved per-round ratios is what resolves 3 %
         cellSeconds = 3;
         warmSeconds = quick ? 2 : 15;
-        rounds = quick ? 1 : 12;
+        starts = quick ? 2 : 3;
+        roundsPerStart = quick ? 1 : 4;
         faultSeconds = quick ? 10 : 30;
         recoverySeconds = quick ? 5 : 15;
         outageSeconds = quick ? 40 : 600;
@@ -127,31 +133,36 @@ public final class LoadRun {
 
         List<AgnesProcess> servers = new ArrayList<>();
         try {
-            AgnesProcess b = AgnesProcess.start("b-posthog-fast", work, onFast, "1g");
-            servers.add(b);
-            AgnesProcess a = null;
-            AgnesProcess c = null;
+            AgnesProcess b = null;
             if (!mode.equals("faults")) {
-                a = AgnesProcess.start("a-posthog-off", work, common, "1g");
-                c = AgnesProcess.start("c-posthog-black-holed", work, onBlackHole, "1g");
-                servers.add(a);
-                servers.add(c);
-            }
-            for (AgnesProcess server : servers) {
-                server.awaitReady(Duration.ofMinutes(4));
-                server.login(email, password);
-                log(server.name + " ready on port " + server.port + " (pid " + server.pid() + ")");
-            }
-            if (a != null) {
-                throughput(List.of(a, b, c));
-                streaming(List.of(a, b, c));
-                log("PostHog black hole accepted " + blackHole.connectionsAccepted() + " connections");
-                a.close();
-                c.close();
-                servers.remove(a);
-                servers.remove(c);
+                Measured measured = new Measured();
+                for (int start = 1; start <= starts; start++) {
+                    String suffix = "-" + start;
+                    log("Server start " + start + " of " + starts);
+                    List<AgnesProcess> abc = startReady(servers, List.of(
+                            new Launch("a-posthog-off" + suffix, common),
+                            new Launch("b-posthog-fast" + suffix, onFast),
+                            new Launch("c-posthog-black-holed" + suffix, onBlackHole)));
+                    measure(abc, measured, start - 1);
+                    if (start == starts) {
+                        throughputReport(measured);
+                        streaming(abc);
+                        log("PostHog black hole accepted " + blackHole.connectionsAccepted() + " connections");
+                    }
+                    for (AgnesProcess server : abc) {
+                        if (start == starts && server == abc.get(1) && !mode.equals("throughput")) {
+                            b = server; // the faults go on with the last (b), already warm
+                        } else {
+                            server.close();
+                            servers.remove(server);
+                        }
+                    }
+                }
             }
             if (!mode.equals("throughput")) {
+                if (b == null) {
+                    b = startReady(servers, List.of(new Launch("b-posthog-fast", onFast))).get(0);
+                }
                 fast.close();
                 faults(b, ingestPort);
             }
@@ -166,9 +177,54 @@ public final class LoadRun {
         }
     }
 
+    /** A server to start: its name (its directory under the run's) and its environment. */
+    private record Launch(String name, Map<String, String> env) {
+    }
+
+    /** Starts the servers side by side, then waits until each is ready and logged in. */
+    private List<AgnesProcess> startReady(List<AgnesProcess> servers, List<Launch> launches) throws Exception {
+        List<AgnesProcess> started = new ArrayList<>();
+        for (Launch launch : launches) {
+            AgnesProcess server = AgnesProcess.start(launch.name(), work, launch.env(), "1g");
+            servers.add(server); // closed by run() whatever happens next
+            started.add(server);
+        }
+        for (AgnesProcess server : started) {
+            server.awaitReady(Duration.ofMinutes(4));
+            server.login(email, password);
+            log(server.name + " ready on port " + server.port + " (pid " + server.pid() + ")");
+        }
+        return started;
+    }
+
     // ---------------------------------------------------------------------------------------------- throughput
 
-    private void throughput(List<AgnesProcess> abc) throws Exception {
+    /**
+     * What the measured rounds of all server starts gave, indexed [target][config] with one entry per round, the
+     * rounds of start 1 first. Round i belongs to start i / roundsPerStart.
+     */
+    private static final class Measured {
+        final List<List<List<Wrk.Result>>> results = perTargetAndConfig();
+        /** The server's CPU milliseconds per request. */
+        final List<List<List<Double>>> cpu = perTargetAndConfig();
+        /** Microseconds per request by thread group (AgnesProcess.THREAD_GROUPS); empty without /proc. */
+        final List<List<List<Map<String, Double>>>> threads = perTargetAndConfig();
+        /** Seconds the server stayed busy after its cell. */
+        final List<List<List<Double>>> settle = perTargetAndConfig();
+        /** The collector during the measured rounds, per config, summed over the starts. */
+        final List<AgnesProcess.GcTotals> gc = new ArrayList<>(Collections.nCopies(3, AgnesProcess.GcTotals.NONE));
+
+        private static <T> List<List<List<T>>> perTargetAndConfig() {
+            List<List<List<T>>> lists = new ArrayList<>();
+            for (int t = 0; t < TARGETS.size(); t++) {
+                lists.add(List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+            }
+            return lists;
+        }
+    }
+
+    /** Warms one start's three servers up, then runs its block of measured rounds into {@code measured}. */
+    private void measure(List<AgnesProcess> abc, Measured measured, int start) throws Exception {
         log("Warm-up: " + warmSeconds + " s per target and configuration");
         // the targets that leave work behind first, so that work is done before the first measured cell
         for (Target target : TARGETS.stream().sorted(Comparator.comparing(target -> !target.leavesWork())).toList()) {
@@ -188,24 +244,6 @@ public final class LoadRun {
         for (AgnesProcess server : abc) {
             gcBefore.add(server.gcTotals());
         }
-        // results[target][config] = one result per round
-        List<List<List<Wrk.Result>>> results = new ArrayList<>();
-        // cpu[target][config] = the server's CPU milliseconds per request, one per round
-        List<List<List<Double>>> cpu = new ArrayList<>();
-        for (int t = 0; t < TARGETS.size(); t++) {
-            results.add(List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
-            cpu.add(List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
-        }
-        // threads[target][config] = microseconds per request by thread group (AgnesProcess.THREAD_GROUPS), one map per round
-        List<List<List<Map<String, Double>>>> threads = new ArrayList<>();
-        for (int t = 0; t < TARGETS.size(); t++) {
-            threads.add(List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
-        }
-        // settle[target][config] = seconds the server stayed busy after its cell, one per round
-        List<List<List<Double>>> settle = new ArrayList<>();
-        for (int t = 0; t < TARGETS.size(); t++) {
-            settle.add(List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
-        }
         // The captured 500s are measured after every other target, in rounds of their own: the work a burst of errors
         // leaves behind (the sender delivering it, the collector reclaiming it) would otherwise weigh on the next
         // round's first page cells of (b) and (c) only: +3-4 % CPU per request in a side-by-side check.
@@ -213,8 +251,8 @@ public final class LoadRun {
                 IntStream.range(0, TARGETS.size()).filter(t -> !TARGETS.get(t).leavesWork()).boxed().toList(),
                 IntStream.range(0, TARGETS.size()).filter(t -> TARGETS.get(t).leavesWork()).boxed().toList());
         for (List<Integer> phase : phases) {
-            for (int round = 0; round < rounds; round++) {
-                log("Round " + (round + 1) + " of " + rounds + " of " + TARGETS.get(phase.get(0)).label()
+            for (int round = start * roundsPerStart; round < (start + 1) * roundsPerStart; round++) {
+                log("Round " + (round + 1) + " of " + starts * roundsPerStart + " of " + TARGETS.get(phase.get(0)).label()
                         + (phase.size() > 1 ? " and " + (phase.size() - 1) + " more" : "") + " (load average " + loadAverage() + ")");
                 for (int t : phase) {
                     for (int k = 0; k < 3; k++) {
@@ -225,16 +263,16 @@ public final class LoadRun {
                         Wrk.Result result = wrk(server, TARGETS.get(t), cellSeconds);
                         Duration used = server.cpuTime().minus(before);
                         Map<String, Long> usedByGroup = server.threadCpu().since(threadsBefore);
-                        results.get(t).get(config).add(result);
+                        measured.results.get(t).get(config).add(result);
                         long requests = Math.max(1, result.requests());
-                        cpu.get(t).get(config).add(used.toNanos() / 1e6 / requests);
+                        measured.cpu.get(t).get(config).add(used.toNanos() / 1e6 / requests);
                         if (!threadsBefore.isEmpty()) {
                             Map<String, Double> perRequest = new LinkedHashMap<>();
                             usedByGroup.forEach((group, nanos) -> perRequest.put(group, nanos / 1e3 / requests));
-                            threads.get(t).get(config).add(perRequest);
+                            measured.threads.get(t).get(config).add(perRequest);
                         }
                         // what the cell left running finishes before the next cell, which it would otherwise slow down
-                        settle.get(t).get(config).add(server.awaitIdle(SETTLE_LIMIT).orElse(SETTLE_LIMIT).toMillis() / 1000.0);
+                        measured.settle.get(t).get(config).add(server.awaitIdle(SETTLE_LIMIT).orElse(SETTLE_LIMIT).toMillis() / 1000.0);
                     }
                 }
             }
@@ -244,11 +282,21 @@ public final class LoadRun {
                 log("JFR recording of the measured rounds: " + server.stopRecording());
             }
         }
+        for (int config = 0; config < 3; config++) {
+            measured.gc.set(config, measured.gc.get(config).plus(abc.get(config).gcTotals().minus(gcBefore.get(config))));
+        }
+    }
+
+    private void throughputReport(Measured measured) {
+        List<List<List<Wrk.Result>>> results = measured.results;
+        List<List<List<Double>>> cpu = measured.cpu;
+        List<List<List<Double>>> settle = measured.settle;
         line("");
         line("## Throughput and latency, (b) and (c) against (a)");
         line("");
-        line("wrk, 1 thread, " + cellSeconds + " s per cell, " + rounds + " round(s) rotating the order a/b/c; ratio = median over rounds "
-                + "of the per-round ratio. Targets: (b)/(a) throughput ≥ 0.97 and p99 ≤ 1.05; (c)/(a) throughput ≥ 0.97.");
+        line("wrk, 1 thread, " + cellSeconds + " s per cell, " + starts * roundsPerStart + " round(s) rotating the order a/b/c, "
+                + roundsPerStart + " on each of " + starts + " server starts (fresh JVMs, each warmed up " + warmSeconds
+                + " s per target); ratio = median over all rounds of the per-round ratio. Targets: (b)/(a) throughput ≥ 0.97 and p99 ≤ 1.05; (c)/(a) throughput ≥ 0.97.");
         line("");
         line("| target | conn | (a) req/s | (a) p50 ms | (a) p99 ms | (b)/(a) req/s | (b)/(a) p99 | (c)/(a) req/s | (c)/(a) p99 | per-round (b)/(a) req/s | per-round (c)/(a) req/s | met |");
         line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|");
@@ -287,9 +335,10 @@ public final class LoadRun {
                 + "over 0.5 s; 0.5 s = idle at the first look, " + SETTLE_LIMIT.toSeconds() + " s = still busy, the next cell "
                 + "started anyway). The next cell waits for it, so no cell is charged with the one before.");
         line("");
-        if (!threads.get(0).get(0).isEmpty()) {
-            threadGroupTable(threads);
+        if (!measured.threads.get(0).get(0).isEmpty()) {
+            threadGroupTable(measured.threads);
         }
+        startsTable(measured);
         line("Absolute medians per configuration (req/s, p50 ms, p99 ms; non-2xx / socket errors over all rounds):");
         line("");
         line("| target | (a) off | (b) fast PostHog | (c) black hole |");
@@ -310,10 +359,7 @@ public final class LoadRun {
         line("");
         line("| | (a) off | (b) fast PostHog | (c) black hole |");
         line("|---|---:|---:|---:|");
-        List<AgnesProcess.GcTotals> gc = new ArrayList<>();
-        for (int config = 0; config < 3; config++) {
-            gc.add(abc.get(config).gcTotals().minus(gcBefore.get(config)));
-        }
+        List<AgnesProcess.GcTotals> gc = measured.gc;
         line(String.format(Locale.ROOT, "| pauses (count, total ms) | %d, %.0f | %d, %.0f | %d, %.0f |", gc.get(0).pauses(), gc.get(0).pauseMillis(),
                 gc.get(1).pauses(), gc.get(1).pauseMillis(), gc.get(2).pauses(), gc.get(2).pauseMillis()));
         line(String.format(Locale.ROOT, "| concurrent mark cycles (count, total s) | %d, %.1f | %d, %.1f | %d, %.1f |", gc.get(0).markCycles(),
@@ -353,6 +399,46 @@ public final class LoadRun {
             line(row.toString());
         }
         line("");
+    }
+
+    /**
+     * The ratios of each server start on its own: how far one start's verdict can be from another's on the same
+     * build, i.e. how much a single start (one JVM's compilation of the request path) decides.
+     */
+    private void startsTable(Measured measured) {
+        line("The same medians for each server start on its own (" + roundsPerStart + " round(s) each), starts in order, "
+                + "separated by /. The spread between starts of one build is what a run on a single start would leave to chance.");
+        line("");
+        boolean withThreads = !measured.threads.get(0).get(0).isEmpty();
+        line("| target | (b)/(a) req/s | (c)/(a) req/s | (b)/(a) CPU per req | (c)/(a) CPU per req |"
+                + (withThreads ? " request threads (b) − (a) µs | request threads (c) − (a) µs |" : ""));
+        line("|---|---|---|---|---|" + (withThreads ? "---|---|" : ""));
+        for (int t = 0; t < TARGETS.size(); t++) {
+            List<List<Wrk.Result>> r = measured.results.get(t);
+            List<List<Double>> c = measured.cpu.get(t);
+            StringBuilder row = new StringBuilder("| " + TARGETS.get(t).label() + " | ");
+            row.append(perStart(ratios(r.get(1), r.get(0), Wrk.Result::requestsPerSecond), "%.3f")).append(" | ");
+            row.append(perStart(ratios(r.get(2), r.get(0), Wrk.Result::requestsPerSecond), "%.3f")).append(" | ");
+            row.append(perStart(ratios(c.get(1), c.get(0), Double::doubleValue), "%.3f")).append(" | ");
+            row.append(perStart(ratios(c.get(2), c.get(0), Double::doubleValue), "%.3f")).append(" |");
+            if (withThreads) {
+                List<List<Map<String, Double>>> byConfig = measured.threads.get(t);
+                row.append(' ').append(perStart(differences(byConfig.get(1), byConfig.get(0), "requests"), "%+.1f")).append(" | ");
+                row.append(perStart(differences(byConfig.get(2), byConfig.get(0), "requests"), "%+.1f")).append(" |");
+            }
+            line(row.toString());
+        }
+        line("");
+    }
+
+    /** The median of each start's block of per-round values, formatted and joined with " / ". */
+    private String perStart(List<Double> perRound, String format) {
+        List<String> medians = new ArrayList<>();
+        for (int from = 0; from < perRound.size(); from += roundsPerStart) {
+            medians.add(String.format(Locale.ROOT, format,
+                    median(perRound.subList(from, Math.min(perRound.size(), from + roundsPerStart)))));
+        }
+        return String.join(" / ", medians);
     }
 
     private static List<Double> differences(List<Map<String, Double>> of, List<Map<String, Double>> against, String group) {
