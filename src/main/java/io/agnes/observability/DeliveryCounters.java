@@ -119,12 +119,13 @@ final class DeliveryCounters {
         return total;
     }
 
-    DeliveryStats snapshot(boolean enabled, long pending) {
+    DeliveryStats snapshot(boolean enabled, EventQueue.Backlog backlog) {
         Map<DropReason, Long> byReason = new EnumMap<>(DropReason.class);
         for (DropReason reason : REASONS) {
             byReason.put(reason, dropped[reason.ordinal()].get());
         }
-        return new DeliveryStats(enabled, captured.get(), sent.get(), retriedBatches.get(), byReason, pending,
+        return new DeliveryStats(enabled, captured.get(), sent.get(), retriedBatches.get(), byReason,
+                backlog.pending(), backlog.packed(), backlog.packedBytes(),
                 Optional.ofNullable(lastError), Optional.ofNullable(lastErrorAt));
     }
 }

@@ -1,5 +1,6 @@
 package io.agnes.observability;
 
+import io.agnes.observability.EventPacker.PackedEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,12 +21,16 @@ import java.util.logging.Logger;
  * too large is dropped. 400 and other 4xx: dropped, not retried (the same bytes would fail the same way).</li>
  * <li>An event over PostHog's size limit is given to the shrinker first; still too large, it is dropped.</li>
  * <li>A request body stays under the body limit: a batch is sent in as many requests as needed.</li>
+ * <li>While it waits to retry, the sender packs the waiting events ({@link EventPacker}): an outage's backlog is
+ * then held compressed, not as objects the collector keeps tracing.</li>
  * </ul>
  * Every drop is counted by reason and logged (rate-limited) by {@link DeliveryCounters}.
  */
 final class DeliveryLoop implements Runnable {
 
     private static final Logger LOG = Logger.getLogger(PostHogClient.class.getName());
+    /** While waiting to retry, events captured meanwhile are packed after at most this long. */
+    private static final long PACK_INTERVAL_NANOS = Duration.ofSeconds(1).toNanos();
 
     /** The stop deadline passed: what is left is dropped. */
     private static final class DeadlinePassed extends Exception {
@@ -44,6 +49,7 @@ final class DeliveryLoop implements Runnable {
     private final Duration requestTimeout;
     private final Duration shutdownTimeout;
     // the sender thread's own state
+    private final EventPacker packer = new EventPacker();
     private long unresolved; // events of the current batch neither sent nor dropped yet
     private int failuresInARow;
 
@@ -67,11 +73,11 @@ final class DeliveryLoop implements Runnable {
             while (true) {
                 long now = System.nanoTime();
                 counters.reportDrops(now, false);
-                List<Event> batch = queue.nextBatch(windowNanos, counters.nanosUntilReportDue(now));
+                EventQueue.Batch batch = queue.nextBatch(windowNanos, counters.nanosUntilReportDue(now));
                 if (batch == null) {
                     return; // stopping, and everything was sent
                 }
-                if (batch.isEmpty()) {
+                if (batch.size() == 0) {
                     continue; // woke up to log drops
                 }
                 unresolved = batch.size();
@@ -94,19 +100,33 @@ final class DeliveryLoop implements Runnable {
                             + shutdownTimeout.toMillis() + " ms) passed" + (failuresInARow > 0 ? "; PostHog was failing" : ""));
                 }
             } finally {
+                packer.close();
                 sender.close(); // whatever ended the loop (even an Error), the HTTP client's threads must end
             }
         }
     }
 
-    private void deliver(List<Event> batch) throws InterruptedException, DeadlinePassed {
-        List<byte[]> chunk = new ArrayList<>(batch.size());
-        long chunkBytes = BatchSender.ENVELOPE_BYTES;
-        for (Event event : batch) {
+    private void deliver(EventQueue.Batch batch) throws InterruptedException, DeadlinePassed {
+        List<byte[]> items = new ArrayList<>(batch.size());
+        for (PackedEvent packed : batch.packed()) {
+            try {
+                items.add(packer.unpack(packed));
+            } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "PostHog: a packed event could not be unpacked; dropped", e);
+                dropOne(DropReason.ERROR, "packed event not unpackable: " + e);
+            }
+        }
+        for (Event event : batch.events()) {
             byte[] item = prepare(event);
             if (item == null) {
-                continue;
+                unresolved--;
+            } else {
+                items.add(item);
             }
+        }
+        List<byte[]> chunk = new ArrayList<>(items.size());
+        long chunkBytes = BatchSender.ENVELOPE_BYTES;
+        for (byte[] item : items) {
             if (!chunk.isEmpty() && chunkBytes + item.length + 1 > tuning.bodyBytes()) {
                 sendWithRetry(chunk);
                 chunk = new ArrayList<>();
@@ -120,14 +140,17 @@ final class DeliveryLoop implements Runnable {
         }
     }
 
-    /** The event as a batch item within PostHog's size limit (shrunk if need be), or {@code null} when dropped. */
+    /**
+     * The event as a batch item within PostHog's size limit (shrunk if need be), or {@code null} when dropped (the
+     * drop is counted; the caller accounts for the event).
+     */
     private byte[] prepare(Event event) {
         byte[] item;
         try {
             item = EventJson.item(event, libVersion);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "PostHog: a property of a " + event.name() + " event cannot be written as JSON; dropped", e);
-            dropOne(DropReason.ERROR, event.name() + " event not writable as JSON: " + e);
+            counters.drop(DropReason.ERROR, 1, event.name() + " event not writable as JSON: " + e);
             return null;
         }
         int limit = tuning.limitFor(event);
@@ -146,7 +169,7 @@ final class DeliveryLoop implements Runnable {
         if (item.length <= limit) {
             return item;
         }
-        dropOne(DropReason.TOO_LARGE, event.name() + " event of " + originalBytes + " bytes (" + item.length
+        counters.drop(DropReason.TOO_LARGE, 1, event.name() + " event of " + originalBytes + " bytes (" + item.length
                 + " after shrinking) over PostHog's limit of " + limit);
         return null;
     }
@@ -199,9 +222,33 @@ final class DeliveryLoop implements Runnable {
                     Duration delay = tuning.backoff().delay(retry, outcome.retryAfter(),
                             () -> ThreadLocalRandom.current().nextDouble());
                     counters.reportDrops(System.nanoTime(), false);
-                    queue.pause(delay.toNanos());
+                    waitToRetry(System.nanoTime() + delay.toNanos());
                 }
             }
+        }
+    }
+
+    /**
+     * Waits until {@code retryAtNanos}, packing the waiting events meanwhile: PostHog is failing, so they may wait
+     * long. Returns at once when a stop begins (the sender then tries once more right away, in case PostHog is back);
+     * during a stop it only waits, the deadline being near.
+     */
+    private void waitToRetry(long retryAtNanos) throws InterruptedException {
+        if (queue.stopping()) {
+            queue.pause(retryAtNanos - System.nanoTime());
+            return;
+        }
+        while (true) {
+            Event event;
+            while (!queue.stopping() && System.nanoTime() < retryAtNanos && (event = queue.oldestUnpacked()) != null) {
+                byte[] item = prepare(event);
+                queue.packed(event, item == null ? null : packer.pack(item));
+            }
+            long left = retryAtNanos - System.nanoTime();
+            if (left <= 0 || queue.stopping()) {
+                return;
+            }
+            queue.pause(Math.min(left, PACK_INTERVAL_NANOS));
         }
     }
 

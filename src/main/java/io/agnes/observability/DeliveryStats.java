@@ -10,14 +10,17 @@ import java.util.Optional;
  * <p>Every event passed to {@code capture} while the client is on ends in exactly one place:
  * {@code captured = sent + droppedTotal() + pending} (pending = queued or being sent).
  *
- * @param enabled        whether the integration is on (all counters stay zero when off)
- * @param captured       events handed to {@code capture}
- * @param sent           events PostHog acknowledged (HTTP 2xx)
- * @param retriedBatches requests that failed in a retryable way and were (or will be) sent again
- * @param dropped        events dropped, by reason (every reason present, zero included)
- * @param pending        events queued or in the request being sent right now
- * @param lastError      the latest delivery failure (status or exception), if any
- * @param lastErrorAt    when it happened
+ * @param enabled                whether the integration is on (all counters stay zero when off)
+ * @param captured               events handed to {@code capture}
+ * @param sent                   events PostHog acknowledged (HTTP 2xx)
+ * @param retriedBatches         requests that failed in a retryable way and were (or will be) sent again
+ * @param dropped                events dropped, by reason (every reason present, zero included)
+ * @param pending                events queued or in the request being sent right now
+ * @param pendingCompressed      of those, the ones held compressed: the sender compresses the waiting events while
+ *                               PostHog fails, so that an outage's backlog takes little memory
+ * @param pendingCompressedBytes what those take, compressed
+ * @param lastError              the latest delivery failure (status or exception), if any
+ * @param lastErrorAt            when it happened
  */
 public record DeliveryStats(
         boolean enabled,
@@ -26,6 +29,8 @@ public record DeliveryStats(
         long retriedBatches,
         Map<DropReason, Long> dropped,
         long pending,
+        long pendingCompressed,
+        long pendingCompressedBytes,
         Optional<String> lastError,
         Optional<Instant> lastErrorAt) {
 

@@ -1,5 +1,6 @@
 package io.agnes.observability;
 
+import io.agnes.observability.EventPacker.PackedEvent;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * been dealt with. Own lock rather than an {@code ArrayBlockingQueue}: the sender must also wake for a flush or
  * a stop while the queue is empty, and an offer only signals when the sender can act (first event, full batch),
  * not on every event.
+ *
+ * <p>While PostHog fails, the sender packs the waiting events, oldest first ({@link #oldestUnpacked}, {@link
+ * #packed}): they are then held compressed, in order, ahead of the events captured since. Only the sender takes
+ * events out, so the oldest unpacked event stays where it is while the sender compresses it outside the lock.
  */
 final class EventQueue {
 
@@ -28,7 +33,10 @@ final class EventQueue {
 
     private final int capacity;
     private final int batchSize;
+    /** Older than every event in {@link #events}. */
+    private final ArrayDeque<PackedEvent> packed = new ArrayDeque<>();
     private final ArrayDeque<Event> events = new ArrayDeque<>();
+    private long packedBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition senderWake = lock.newCondition();
     private final Condition idle = lock.newCondition();
@@ -54,11 +62,11 @@ final class EventQueue {
             if (closed) {
                 return Offer.CLOSED;
             }
-            if (events.size() >= capacity) {
+            if (queued() >= capacity) {
                 return Offer.FULL;
             }
             events.addLast(event);
-            int size = events.size();
+            int size = queued();
             if (size == 1) {
                 firstQueuedNanos = System.nanoTime();
                 senderWake.signal();
@@ -72,44 +80,52 @@ final class EventQueue {
     }
 
     /**
-     * For the sender: the next batch (at most {@code batchSize} events) once a batch is full, the oldest waiting
+     * For the sender: the next batch (at most {@code batchSize} events, packed ones first) once a batch is full, the
+     * oldest waiting
      * event has waited {@code windowNanos}, a flush was requested or a stop began. Returns an empty list when
      * {@code maxIdleNanos} passed with nothing to send (the sender has housekeeping to do), and {@code null}
      * when stopping with nothing left: the sender's signal to end.
      */
-    List<Event> nextBatch(long windowNanos, long maxIdleNanos) throws InterruptedException {
+    Batch nextBatch(long windowNanos, long maxIdleNanos) throws InterruptedException {
         lock.lockInterruptibly();
         try {
             long idleLeft = maxIdleNanos;
-            while (events.isEmpty()) {
+            while (queued() == 0) {
                 if (stopping || closed) {
                     return null;
                 }
                 if (idleLeft <= 0) {
-                    return List.of();
+                    return Batch.EMPTY;
                 }
                 idleLeft = senderWake.awaitNanos(idleLeft);
             }
-            while (events.size() < batchSize && !urgent && !stopping) {
+            while (queued() < batchSize && !urgent && !stopping) {
                 long windowLeft = firstQueuedNanos + windowNanos - System.nanoTime();
                 if (windowLeft <= 0) {
                     break;
                 }
                 senderWake.awaitNanos(windowLeft);
             }
-            int count = Math.min(batchSize, events.size());
-            List<Event> batch = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                batch.add(events.pollFirst());
+            int fromPacked = Math.min(batchSize, packed.size());
+            List<PackedEvent> packedPart = new ArrayList<>(fromPacked);
+            for (int i = 0; i < fromPacked; i++) {
+                PackedEvent event = packed.pollFirst();
+                packedBytes -= event.compressed().length;
+                packedPart.add(event);
             }
-            inFlight += count;
-            if (events.isEmpty()) {
+            int fromEvents = Math.min(batchSize - fromPacked, events.size());
+            List<Event> eventPart = new ArrayList<>(fromEvents);
+            for (int i = 0; i < fromEvents; i++) {
+                eventPart.add(events.pollFirst());
+            }
+            inFlight += fromPacked + fromEvents;
+            if (queued() == 0) {
                 urgent = false;
             } else {
                 // a backlog has waited long enough already: the next batch goes without a window
                 firstQueuedNanos = System.nanoTime() - windowNanos;
             }
-            return batch;
+            return new Batch(packedPart, eventPart);
         } finally {
             lock.unlock();
         }
@@ -120,12 +136,52 @@ final class EventQueue {
         lock.lock();
         try {
             inFlight -= count;
-            if (inFlight == 0 && events.isEmpty()) {
-                idle.signalAll();
+            signalIfIdle();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** For the sender, to pack it: the oldest event not packed yet, or {@code null}. */
+    Event oldestUnpacked() {
+        lock.lock();
+        try {
+            return events.peekFirst();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * For the sender: {@code event}, the {@link #oldestUnpacked} one, is replaced by its packed form, or removed when
+     * {@code packedForm} is {@code null} (it could not be sent: the sender counted it as dropped).
+     */
+    void packed(Event event, PackedEvent packedForm) {
+        lock.lock();
+        try {
+            if (events.peekFirst() != event) {
+                return; // closed meanwhile: the queue was emptied and the event counted with the rest
+            }
+            events.pollFirst();
+            if (packedForm != null) {
+                packed.addLast(packedForm);
+                packedBytes += packedForm.compressed().length;
+            } else {
+                signalIfIdle();
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    private void signalIfIdle() {
+        if (inFlight == 0 && queued() == 0) {
+            idle.signalAll();
+        }
+    }
+
+    private int queued() {
+        return packed.size() + events.size();
     }
 
     /**
@@ -156,7 +212,7 @@ final class EventQueue {
     void requestFlush() {
         lock.lock();
         try {
-            if (!events.isEmpty()) {
+            if (queued() > 0) {
                 urgent = true;
                 senderWake.signalAll();
             }
@@ -169,14 +225,14 @@ final class EventQueue {
     boolean awaitIdle(long timeoutNanos) throws InterruptedException {
         lock.lockInterruptibly();
         try {
-            if (!events.isEmpty()) {
+            if (queued() > 0) {
                 urgent = true;
                 senderWake.signalAll();
             }
             long left = timeoutNanos;
-            while (!events.isEmpty() || inFlight > 0) {
+            while (queued() > 0 || inFlight > 0) {
                 if (left <= 0 || closed) {
-                    return events.isEmpty() && inFlight == 0;
+                    return queued() == 0 && inFlight == 0;
                 }
                 left = idle.awaitNanos(left);
             }
@@ -206,8 +262,10 @@ final class EventQueue {
         lock.lock();
         try {
             closed = true;
-            int left = events.size();
+            int left = queued();
             events.clear();
+            packed.clear();
+            packedBytes = 0;
             inFlight = 0;
             idle.signalAll();
             senderWake.signalAll();
@@ -228,11 +286,35 @@ final class EventQueue {
 
     /** Events queued or in flight. */
     long pending() {
+        return backlog().pending();
+    }
+
+    Backlog backlog() {
         lock.lock();
         try {
-            return events.size() + (long) inFlight;
+            return new Backlog(queued() + (long) inFlight, packed.size(), packedBytes);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * @param pending     events queued or in flight
+     * @param packed      of those, the ones held compressed
+     * @param packedBytes the size of the packed ones, compressed
+     */
+    record Backlog(long pending, long packed, long packedBytes) {
+
+        static final Backlog NONE = new Backlog(0, 0, 0);
+    }
+
+    /** Events taken for sending, oldest first: the packed ones, then the others. */
+    record Batch(List<PackedEvent> packed, List<Event> events) {
+
+        static final Batch EMPTY = new Batch(List.of(), List.of());
+
+        int size() {
+            return packed.size() + events.size();
         }
     }
 }

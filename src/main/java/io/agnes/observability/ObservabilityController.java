@@ -79,7 +79,9 @@ public class ObservabilityController {
         counts.add(new Row("Events captured", String.valueOf(delivery.captured())));
         counts.add(new Row("Events sent", String.valueOf(delivery.sent())));
         counts.add(new Row("Batches retried", String.valueOf(delivery.retriedBatches())));
-        counts.add(new Row("Events waiting", String.valueOf(delivery.pending())));
+        counts.add(new Row("Events waiting", delivery.pendingCompressed() == 0 ? String.valueOf(delivery.pending())
+                : delivery.pending() + " (" + delivery.pendingCompressed() + " compressed, "
+                + (delivery.pendingCompressedBytes() + 1023) / 1024 + " KB)"));
         delivery.dropped().forEach((reason, n) -> counts.add(new Row("Dropped: " + reason.name().toLowerCase(), String.valueOf(n))));
         delivery.lastError().ifPresent(e -> counts.add(new Row("Last delivery error", e)));
         InjectionStats pages = injectionCounters.snapshot();

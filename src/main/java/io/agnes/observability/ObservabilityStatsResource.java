@@ -28,7 +28,8 @@ public class ObservabilityStatsResource {
      * @param dropped by reason (wire names), every reason present
      * @param pages   injected / failed / skipped by reason (wire names)
      */
-    public record Stats(boolean enabled, long captured, long sent, long retriedBatches, long pending, long droppedTotal,
+    public record Stats(boolean enabled, long captured, long sent, long retriedBatches, long pending,
+                        long pendingCompressed, long pendingCompressedBytes, long droppedTotal,
                         Map<String, Long> dropped, String lastError, String lastErrorAt, Pages pages) {
     }
 
@@ -48,7 +49,7 @@ public class ObservabilityStatsResource {
         injection.skipped().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> skipped.put(e.getKey().wireName(), e.getValue()));
         return new Stats(delivery.enabled(), delivery.captured(), delivery.sent(), delivery.retriedBatches(),
-                delivery.pending(), delivery.droppedTotal(), dropped, delivery.lastError().orElse(null),
+                delivery.pending(), delivery.pendingCompressed(), delivery.pendingCompressedBytes(), delivery.droppedTotal(), dropped, delivery.lastError().orElse(null),
                 delivery.lastErrorAt().map(Object::toString).orElse(null),
                 new Pages(injection.injected(), injection.failed(), skipped));
     }

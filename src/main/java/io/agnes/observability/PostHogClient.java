@@ -206,6 +206,6 @@ public final class PostHogClient {
 
     /** The delivery counters now. */
     public DeliveryStats counters() {
-        return counters.snapshot(queue != null, queue == null ? 0 : queue.pending());
+        return counters.snapshot(queue != null, queue == null ? EventQueue.Backlog.NONE : queue.backlog());
     }
 }

@@ -18,7 +18,7 @@ class ObservabilityStatsResourceTest {
         }
         dropped.put(DropReason.QUEUE_FULL, 7L);
         dropped.put(DropReason.SHUTDOWN, 2L);
-        DeliveryStats delivery = new DeliveryStats(true, 120, 100, 3, dropped, 11, Optional.of("HTTP 503"),
+        DeliveryStats delivery = new DeliveryStats(true, 120, 100, 3, dropped, 11, 8, 5120, Optional.of("HTTP 503"),
                 Optional.of(Instant.parse("2026-11-27T12:00:00Z")));
         InjectionStats pages = new InjectionStats(40, Map.of(InjectionSkip.values()[0], 5L), 1);
 
@@ -29,6 +29,8 @@ class ObservabilityStatsResourceTest {
         assertThat(stats.sent()).isEqualTo(100);
         assertThat(stats.retriedBatches()).isEqualTo(3);
         assertThat(stats.pending()).isEqualTo(11);
+        assertThat(stats.pendingCompressed()).isEqualTo(8);
+        assertThat(stats.pendingCompressedBytes()).isEqualTo(5120);
         assertThat(stats.droppedTotal()).isEqualTo(9);
         assertThat(stats.captured()).isEqualTo(stats.sent() + stats.droppedTotal() + stats.pending());
         assertThat(stats.dropped()).containsEntry("queue_full", 7L).containsEntry("shutdown", 2L)

@@ -10,7 +10,10 @@ import io.agnes.testing.FakePostHog.Received;
 import io.agnes.testing.FakePostHog.Reply;
 import io.agnes.web.BuildInfo;
 import io.agnes.web.Settings;
+import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -258,6 +261,50 @@ class PostHogClientTest {
         assertThat(posthog.requests()).hasSize(3).allSatisfy(r -> assertThat(r.uuids()).containsExactlyElementsOf(uuids));
         assertThat(posthog.deliveredUuids()).containsExactlyInAnyOrderElementsOf(uuids).doesNotHaveDuplicates();
         assertThat(client.counters().retriedBatches()).isEqualTo(2);
+    }
+
+    @Test
+    void whilePostHogFailsTheWaitingEventsAreHeldCompressedAndArriveUnchangedInOrder() {
+        int port = FakePostHog.unusedPort();
+        PostHogClient client = client(FakePostHog.url(port), Map.of());
+        Event first = event(0);
+        client.capture(first);
+        await().atMost(WAIT).until(() -> client.counters().retriedBatches() >= 1);
+
+        // a stack trace is long and repetitive: what the backlog of an outage is made of
+        String trace = "at io.agnes.query.QueryService.run(QueryService.java:42)\n".repeat(50);
+        List<Event> waiting = IntStream.range(1, 31)
+                .mapToObj(n -> Event.of("$exception", "user-" + n, Map.of("n", n, "trace", trace))).toList();
+        waiting.forEach(client::capture);
+        client.capture(Event.of("hopeless_event", "u", Map.of("filler", "w".repeat(10_000)))); // over 4,000
+
+        await().atMost(WAIT).until(() -> client.counters().pendingCompressed() == 30);
+        DeliveryStats outage = client.counters();
+        assertThat(outage.pending()).as("the 30 waiting and the one being retried").isEqualTo(31);
+        assertThat(outage.dropped(DropReason.TOO_LARGE)).as("checked against the limit when packed").isEqualTo(1);
+        assertAccountedFor(outage);
+        int itemBytes = EventJson.item(waiting.get(0), BuildInfo.version()).length;
+        assertThat(outage.pendingCompressedBytes()).isPositive().isLessThan(30L * itemBytes / 10);
+
+        FakePostHog posthog = FakePostHog.startOn(port);
+        fakes.add(posthog);
+        await().atMost(WAIT).until(() -> posthog.delivered().size() == 31);
+        List<Event> all = new ArrayList<>(List.of(first));
+        all.addAll(waiting);
+        assertThat(posthog.delivered()).as("the same JSON as events sent at once, oldest first")
+                .containsExactlyElementsOf(all.stream().map(PostHogClientTest::asDelivered).toList());
+        DeliveryStats after = client.counters();
+        assertThat(after.pending()).isZero();
+        assertThat(after.pendingCompressed()).isZero();
+        assertThat(after.pendingCompressedBytes()).isZero();
+        assertThat(after.sent()).isEqualTo(31);
+        assertAccountedFor(after);
+    }
+
+    private static JsonObject asDelivered(Event event) {
+        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(EventJson.item(event, BuildInfo.version())))) {
+            return reader.readObject();
+        }
     }
 
     // --- refusals and limits ------------------------------------------------------------------------
