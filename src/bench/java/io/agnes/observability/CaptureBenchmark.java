@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.lang.reflect.Field;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -91,8 +90,8 @@ public class CaptureBenchmark {
         public void keepRoom() throws InterruptedException {
             if (++sinceDrain >= DRAIN_EVERY) {
                 sinceDrain = 0;
-                List<Event> batch;
-                while (!(batch = queue.nextBatch(0, 0)).isEmpty()) {
+                EventQueue.Batch batch;
+                while ((batch = queue.nextBatch(0, 0)).size() > 0) {
                     queue.done(batch.size());
                 }
             }
