@@ -28,7 +28,9 @@ import java.util.stream.IntStream;
  * that rotate the order, so every ratio compares measurements taken seconds apart. The three are started afresh
  * several times (server starts), a block of rounds each: a JVM keeps for its whole life how it compiled the request
  * path, which moved a configuration's CPU per 30 KB page by ~7 % from one start to the next; rounds of one start
- * sample that state once. Then the faults on (b).
+ * sample that state once. Each start also runs (a′), a second server with PostHog off, measured like the others: its
+ * ratio to (a) is what two identical servers differ by in the same run, the error bar of every other ratio. Then the
+ * faults on (b).
  * Writes the report (Markdown) to stdout and to {@code target/load/<run>/report.md}. {@code --jfr} records the
  * measured rounds of each server with JFR (default settings), to find where a ratio's time goes.
  */
@@ -57,6 +59,10 @@ public final class LoadRun {
     private static final Duration SETTLE_LIMIT = Duration.ofSeconds(20);
 
     private static final String BIG_PAGE = "/debug/page?kb=10240&chunk=16384&flush=1";
+
+    /** The configurations of the throughput rounds: (a), (b), (c) and the control (a′), by index. */
+    private static final int CONFIGS = 4;
+    private static final int CONTROL = 3;
 
     private final boolean quick;
     private final int cellSeconds;
@@ -139,18 +145,20 @@ public final class LoadRun {
                 for (int start = 1; start <= starts; start++) {
                     String suffix = "-" + start;
                     log("Server start " + start + " of " + starts);
-                    List<AgnesProcess> abc = startReady(servers, List.of(
+                    List<AgnesProcess> configs = startReady(servers, List.of(
                             new Launch("a-posthog-off" + suffix, common),
                             new Launch("b-posthog-fast" + suffix, onFast),
-                            new Launch("c-posthog-black-holed" + suffix, onBlackHole)));
-                    measure(abc, measured, start - 1);
+                            new Launch("c-posthog-black-holed" + suffix, onBlackHole),
+                            new Launch("a2-posthog-off-control" + suffix, common)));
+                    measure(configs, measured, start - 1);
                     if (start == starts) {
                         throughputReport(measured);
-                        streaming(abc);
+                        configs.get(CONTROL).close(); // the 10 MB page and the heap compare (a), (b) and (c) only
+                        streaming(configs.subList(0, 3));
                         log("PostHog black hole accepted " + blackHole.connectionsAccepted() + " connections");
                     }
-                    for (AgnesProcess server : abc) {
-                        if (start == starts && server == abc.get(1) && !mode.equals("throughput")) {
+                    for (AgnesProcess server : configs) {
+                        if (start == starts && server == configs.get(1) && !mode.equals("throughput")) {
                             b = server; // the faults go on with the last (b), already warm
                         } else {
                             server.close();
@@ -212,18 +220,18 @@ public final class LoadRun {
         /** Seconds the server stayed busy after its cell. */
         final List<List<List<Double>>> settle = perTargetAndConfig();
         /** The collector during the measured rounds, per config, summed over the starts. */
-        final List<AgnesProcess.GcTotals> gc = new ArrayList<>(Collections.nCopies(3, AgnesProcess.GcTotals.NONE));
+        final List<AgnesProcess.GcTotals> gc = new ArrayList<>(Collections.nCopies(CONFIGS, AgnesProcess.GcTotals.NONE));
 
         private static <T> List<List<List<T>>> perTargetAndConfig() {
             List<List<List<T>>> lists = new ArrayList<>();
             for (int t = 0; t < TARGETS.size(); t++) {
-                lists.add(List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>()));
+                lists.add(IntStream.range(0, CONFIGS).<List<T>>mapToObj(config -> new ArrayList<>()).toList());
             }
             return lists;
         }
     }
 
-    /** Warms one start's three servers up, then runs its block of measured rounds into {@code measured}. */
+    /** Warms one start's servers up, then runs its block of measured rounds into {@code measured}. */
     private void measure(List<AgnesProcess> abc, Measured measured, int start) throws Exception {
         log("Warm-up: " + warmSeconds + " s per target and configuration");
         // the targets that leave work behind first, so that work is done before the first measured cell
@@ -255,8 +263,8 @@ public final class LoadRun {
                 log("Round " + (round + 1) + " of " + starts * roundsPerStart + " of " + TARGETS.get(phase.get(0)).label()
                         + (phase.size() > 1 ? " and " + (phase.size() - 1) + " more" : "") + " (load average " + loadAverage() + ")");
                 for (int t : phase) {
-                    for (int k = 0; k < 3; k++) {
-                        int config = (k + round) % 3; // rotate who goes first, so no configuration always follows another
+                    for (int k = 0; k < CONFIGS; k++) {
+                        int config = (k + round) % CONFIGS; // rotate who goes first, so no configuration always follows another
                         AgnesProcess server = abc.get(config);
                         Duration before = server.cpuTime();
                         AgnesProcess.ThreadCpu threadsBefore = server.threadCpu();
@@ -282,7 +290,7 @@ public final class LoadRun {
                 log("JFR recording of the measured rounds: " + server.stopRecording());
             }
         }
-        for (int config = 0; config < 3; config++) {
+        for (int config = 0; config < CONFIGS; config++) {
             measured.gc.set(config, measured.gc.get(config).plus(abc.get(config).gcTotals().minus(gcBefore.get(config))));
         }
     }
@@ -294,39 +302,43 @@ public final class LoadRun {
         line("");
         line("## Throughput and latency, (b) and (c) against (a)");
         line("");
-        line("wrk, 1 thread, " + cellSeconds + " s per cell, " + starts * roundsPerStart + " round(s) rotating the order a/b/c, "
+        line("wrk, 1 thread, " + cellSeconds + " s per cell, " + starts * roundsPerStart + " round(s) rotating the order a/b/c/a′, "
                 + roundsPerStart + " on each of " + starts + " server starts (fresh JVMs, each warmed up " + warmSeconds
-                + " s per target); ratio = median over all rounds of the per-round ratio. Targets: (b)/(a) throughput ≥ 0.97 and p99 ≤ 1.05; (c)/(a) throughput ≥ 0.97.");
+                + " s per target); ratio = median over all rounds of the per-round ratio. Targets: (b)/(a) throughput ≥ 0.97 and p99 ≤ 1.05; (c)/(a) throughput ≥ 0.97. "
+                + "(a′) is a second server with PostHog off, the control: (a′)/(a) is what two identical servers differ by in this run.");
         line("");
-        line("| target | conn | (a) req/s | (a) p50 ms | (a) p99 ms | (b)/(a) req/s | (b)/(a) p99 | (c)/(a) req/s | (c)/(a) p99 | per-round (b)/(a) req/s | per-round (c)/(a) req/s | met |");
-        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|");
+        line("| target | conn | (a) req/s | (a) p50 ms | (a) p99 ms | (b)/(a) req/s | (b)/(a) p99 | (c)/(a) req/s | (c)/(a) p99 | (a′)/(a) req/s, p99 | per-round (b)/(a) req/s | per-round (c)/(a) req/s | per-round (a′)/(a) req/s | met |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|");
         for (int t = 0; t < TARGETS.size(); t++) {
             List<List<Wrk.Result>> r = results.get(t);
             List<Double> brps = ratios(r.get(1), r.get(0), Wrk.Result::requestsPerSecond);
             List<Double> bp99 = ratios(r.get(1), r.get(0), Wrk.Result::p99Millis);
             List<Double> crps = ratios(r.get(2), r.get(0), Wrk.Result::requestsPerSecond);
             List<Double> cp99 = ratios(r.get(2), r.get(0), Wrk.Result::p99Millis);
+            List<Double> controlRps = ratios(r.get(CONTROL), r.get(0), Wrk.Result::requestsPerSecond);
+            List<Double> controlP99 = ratios(r.get(CONTROL), r.get(0), Wrk.Result::p99Millis);
             boolean met = median(brps) >= 0.97 && median(bp99) <= 1.05 && median(crps) >= 0.97;
-            line(String.format(Locale.ROOT, "| %s | %d | %.0f | %.2f | %.2f | %.3f | %.3f | %.3f | %.3f | %s | %s | %s |",
+            line(String.format(Locale.ROOT, "| %s | %d | %.0f | %.2f | %.2f | %.3f | %.3f | %.3f | %.3f | %.3f, %.3f | %s | %s | %s | %s |",
                     TARGETS.get(t).label(), TARGETS.get(t).connections(),
                     median(values(r.get(0), Wrk.Result::requestsPerSecond)), median(values(r.get(0), Wrk.Result::p50Millis)),
                     median(values(r.get(0), Wrk.Result::p99Millis)), median(brps), median(bp99), median(crps), median(cp99),
-                    fmt(brps), fmt(crps), met ? "yes" : "**no**"));
+                    median(controlRps), median(controlP99), fmt(brps), fmt(crps), fmt(controlRps), met ? "yes" : "**no**"));
         }
         line("");
         line("Server CPU per request: the server JVM's CPU time (all threads: requests, GC, JIT, PostHog's sender) over "
                 + "a cell ÷ the requests it served. It does not depend on how the 2 cores were shared between the servers "
                 + "and wrk, so it moves far less than throughput between cells; it is not one of the issue's targets.");
         line("");
-        line("| target | (a) CPU ms / req | (b)/(a) CPU per req | (c)/(a) CPU per req | per-round (b)/(a) | per-round (c)/(a) | busy after the cell, s: (a) / (b) / (c), median (max) |");
-        line("|---|---:|---:|---:|---|---|---|");
+        line("| target | (a) CPU ms / req | (b)/(a) CPU per req | (c)/(a) CPU per req | (a′)/(a) CPU per req | per-round (b)/(a) | per-round (c)/(a) | per-round (a′)/(a) | busy after the cell, s: (a) / (b) / (c) / (a′), median (max) |");
+        line("|---|---:|---:|---:|---:|---|---|---|---|");
         for (int t = 0; t < TARGETS.size(); t++) {
             List<List<Double>> c = cpu.get(t);
             List<Double> b = ratios(c.get(1), c.get(0), Double::doubleValue);
             List<Double> cc = ratios(c.get(2), c.get(0), Double::doubleValue);
+            List<Double> control = ratios(c.get(CONTROL), c.get(0), Double::doubleValue);
             List<List<Double>> busy = settle.get(t);
-            line(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %s | %s | %s |", TARGETS.get(t).label(),
-                    median(c.get(0)), median(b), median(cc), fmt(b), fmt(cc),
+            line(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %s | %s | %s | %s |", TARGETS.get(t).label(),
+                    median(c.get(0)), median(b), median(cc), median(control), fmt(b), fmt(cc), fmt(control),
                     busy.stream().map(s -> String.format(Locale.ROOT, "%.1f (%.1f)", median(s), Collections.max(s)))
                             .collect(Collectors.joining(" / "))));
         }
@@ -341,11 +353,11 @@ public final class LoadRun {
         startsTable(measured);
         line("Absolute medians per configuration (req/s, p50 ms, p99 ms; non-2xx / socket errors over all rounds):");
         line("");
-        line("| target | (a) off | (b) fast PostHog | (c) black hole |");
-        line("|---|---|---|---|");
+        line("| target | (a) off | (b) fast PostHog | (c) black hole | (a′) off, the control |");
+        line("|---|---|---|---|---|");
         for (int t = 0; t < TARGETS.size(); t++) {
             StringBuilder row = new StringBuilder("| " + TARGETS.get(t).label() + " |");
-            for (int config = 0; config < 3; config++) {
+            for (int config = 0; config < CONFIGS; config++) {
                 List<Wrk.Result> rs = results.get(t).get(config);
                 row.append(String.format(Locale.ROOT, " %.0f, %.2f, %.2f; %d / %d |", median(values(rs, Wrk.Result::requestsPerSecond)),
                         median(values(rs, Wrk.Result::p50Millis)), median(values(rs, Wrk.Result::p99Millis)),
@@ -357,14 +369,12 @@ public final class LoadRun {
         line("The collector during the measured rounds (each server's `-Xlog:gc`, `gc.log` next to its `server.log`): pauses "
                 + "(young, mixed, remark, cleanup) and G1's concurrent mark cycles, which run beside the request threads on the same cores.");
         line("");
-        line("| | (a) off | (b) fast PostHog | (c) black hole |");
-        line("|---|---:|---:|---:|");
-        List<AgnesProcess.GcTotals> gc = measured.gc;
-        line(String.format(Locale.ROOT, "| pauses (count, total ms) | %d, %.0f | %d, %.0f | %d, %.0f |", gc.get(0).pauses(), gc.get(0).pauseMillis(),
-                gc.get(1).pauses(), gc.get(1).pauseMillis(), gc.get(2).pauses(), gc.get(2).pauseMillis()));
-        line(String.format(Locale.ROOT, "| concurrent mark cycles (count, total s) | %d, %.1f | %d, %.1f | %d, %.1f |", gc.get(0).markCycles(),
-                gc.get(0).markMillis() / 1000, gc.get(1).markCycles(), gc.get(1).markMillis() / 1000, gc.get(2).markCycles(),
-                gc.get(2).markMillis() / 1000));
+        line("| | (a) off | (b) fast PostHog | (c) black hole | (a′) off, the control |");
+        line("|---|---:|---:|---:|---:|");
+        line("| pauses (count, total ms) |" + measured.gc.stream()
+                .map(gc -> String.format(Locale.ROOT, " %d, %.0f |", gc.pauses(), gc.pauseMillis())).collect(Collectors.joining()));
+        line("| concurrent mark cycles (count, total s) |" + measured.gc.stream()
+                .map(gc -> String.format(Locale.ROOT, " %d, %.1f |", gc.markCycles(), gc.markMillis() / 1000)).collect(Collectors.joining()));
     }
 
     /**
@@ -374,15 +384,15 @@ public final class LoadRun {
      */
     private void threadGroupTable(List<List<List<Map<String, Double>>>> threads) {
         line("Server CPU per request by thread group, µs (`/proc/<pid>/task/*/schedstat`, ns resolution, the threads alive at "
-                + "the end of the cell): (a)'s median over rounds, and the median of the per-round differences (b) − (a) "
-                + "and (c) − (a). Groups: requests = Payara's request threads (the filters, the page, PostHog's injector); "
+                + "the end of the cell): (a)'s median over rounds, and the median of the per-round differences (b) − (a), "
+                + "(c) − (a) and (a′) − (a). Groups: requests = Payara's request threads (the filters, the page, PostHog's injector); "
                 + "network = Grizzly's selector threads; collector = G1's threads and the VM thread; compiler = the JIT; "
                 + "PostHog = its sender threads; other = everything else (Hazelcast, timers, ...).");
         line("");
         StringBuilder header = new StringBuilder("| target |");
         StringBuilder rule = new StringBuilder("|---|");
         for (String group : AgnesProcess.THREAD_GROUPS) {
-            header.append(' ').append(group).append(": (a); (b) − (a); (c) − (a) |");
+            header.append(' ').append(group).append(": (a); (b) − (a); (c) − (a); (a′) − (a) |");
             rule.append("---|");
         }
         line(header.toString());
@@ -392,9 +402,10 @@ public final class LoadRun {
             StringBuilder row = new StringBuilder("| " + TARGETS.get(t).label() + " |");
             for (String group : AgnesProcess.THREAD_GROUPS) {
                 List<Double> a = byConfig.get(0).stream().map(m -> m.get(group)).toList();
-                row.append(String.format(Locale.ROOT, " %.1f; %+.1f; %+.1f |", median(a),
+                row.append(String.format(Locale.ROOT, " %.1f; %+.1f; %+.1f; %+.1f |", median(a),
                         median(differences(byConfig.get(1), byConfig.get(0), group)),
-                        median(differences(byConfig.get(2), byConfig.get(0), group))));
+                        median(differences(byConfig.get(2), byConfig.get(0), group)),
+                        median(differences(byConfig.get(CONTROL), byConfig.get(0), group))));
             }
             line(row.toString());
         }
@@ -410,23 +421,26 @@ public final class LoadRun {
                 + "separated by /. The spread between starts of one build is what a run on a single start would leave to chance.");
         line("");
         boolean withThreads = !measured.threads.get(0).get(0).isEmpty();
-        line("| target | (b)/(a) req/s | (c)/(a) req/s | (b)/(a) CPU per req | (c)/(a) CPU per req |"
-                + (withThreads ? " request threads (b) − (a) µs | request threads (c) − (a) µs |" : ""));
-        line("|---|---|---|---|---|" + (withThreads ? "---|---|" : ""));
+        line("| target | (b)/(a) req/s | (c)/(a) req/s | (a′)/(a) req/s | (b)/(a) CPU per req | (c)/(a) CPU per req | (a′)/(a) CPU per req |"
+                + (withThreads ? " request threads (b) − (a) µs | request threads (c) − (a) µs | request threads (a′) − (a) µs |" : ""));
+        line("|---|---|---|---|---|---|---|" + (withThreads ? "---|---|---|" : ""));
         for (int t = 0; t < TARGETS.size(); t++) {
             List<List<Wrk.Result>> r = measured.results.get(t);
             List<List<Double>> c = measured.cpu.get(t);
             StringBuilder row = new StringBuilder("| " + TARGETS.get(t).label() + " | ");
-            row.append(perStart(ratios(r.get(1), r.get(0), Wrk.Result::requestsPerSecond), "%.3f")).append(" | ");
-            row.append(perStart(ratios(r.get(2), r.get(0), Wrk.Result::requestsPerSecond), "%.3f")).append(" | ");
-            row.append(perStart(ratios(c.get(1), c.get(0), Double::doubleValue), "%.3f")).append(" | ");
-            row.append(perStart(ratios(c.get(2), c.get(0), Double::doubleValue), "%.3f")).append(" |");
+            for (int config : List.of(1, 2, CONTROL)) {
+                row.append(perStart(ratios(r.get(config), r.get(0), Wrk.Result::requestsPerSecond), "%.3f")).append(" | ");
+            }
+            for (int config : List.of(1, 2, CONTROL)) {
+                row.append(perStart(ratios(c.get(config), c.get(0), Double::doubleValue), "%.3f")).append(" | ");
+            }
             if (withThreads) {
                 List<List<Map<String, Double>>> byConfig = measured.threads.get(t);
-                row.append(' ').append(perStart(differences(byConfig.get(1), byConfig.get(0), "requests"), "%+.1f")).append(" | ");
-                row.append(perStart(differences(byConfig.get(2), byConfig.get(0), "requests"), "%+.1f")).append(" |");
+                for (int config : List.of(1, 2, CONTROL)) {
+                    row.append(perStart(differences(byConfig.get(config), byConfig.get(0), "requests"), "%+.1f")).append(" | ");
+                }
             }
-            line(row.toString());
+            line(row.toString().stripTrailing());
         }
         line("");
     }
@@ -657,8 +671,8 @@ public final class LoadRun {
         line("");
         line("Live heap after a full GC at the start: " + mb(heapStart) + " MB. Counts since the outage began.");
         line("");
-        line("| s | heap used MB | live heap after GC MB | captured | sent | pending (backlog) | dropped |");
-        line("|---:|---:|---:|---:|---:|---:|---:|");
+        line("| s | heap used MB | live heap after GC MB | captured | sent | pending (backlog) | of it compressed: events, MB | dropped |");
+        line("|---:|---:|---:|---:|---:|---:|---:|---:|");
         samples.forEach(this::line);
         line("");
         line("| fault | pages | pages/s | page p50 ms | page p99 ms | page max ms | 500s sent | failed | captured | delivered (distinct) | dropped | delivered + dropped = captured | drain s |");
@@ -670,9 +684,11 @@ public final class LoadRun {
         long used = b.heapUsed();
         long live = b.heapAfterGc();
         JsonObject stats = b.stats();
-        return String.format(Locale.ROOT, "| %d | %s | %s | %d | %d | %d | %d |", second, mb(used), mb(live),
+        return String.format(Locale.ROOT, "| %d | %s | %s | %d | %d | %d | %d, %s | %d |", second, mb(used), mb(live),
                 stats.getJsonNumber("captured").longValue() - start.captured(), stats.getJsonNumber("sent").longValue() - start.sent(),
-                stats.getJsonNumber("pending").longValue(), stats.getJsonNumber("dropped_total").longValue() - start.dropped());
+                stats.getJsonNumber("pending").longValue(), stats.getJsonNumber("pending_compressed").longValue(),
+                mb(stats.getJsonNumber("pending_compressed_bytes").longValue()),
+                stats.getJsonNumber("dropped_total").longValue() - start.dropped());
     }
 
     // ------------------------------------------------------------------------------------------------- helpers
