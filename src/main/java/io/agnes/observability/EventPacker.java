@@ -8,11 +8,11 @@ import java.util.zip.Inflater;
 /**
  * Turns a serialized batch item into its compressed form and back, for events that wait while PostHog fails.
  *
- * <p>Why: a queued {@code $exception} held as objects is ~4 KB in ~60 objects (maps, lists, a stack trace's
+ * <p>Why: a queued {@code $exception} held as objects is ~4–5 KB in ~60 objects (maps, lists, a stack trace's
  * columns), and a full backlog of 10,000 of them is ~600,000 objects every concurrent marking of the collector has
  * to trace, for as long as the outage lasts, taking CPU from the request threads (docs/performance.md, "(c): the
- * backlog"). Its JSON is ~10 KB but very repetitive (a stack trace's package names): compressed it is ~0.6 KB in one
- * array the collector does not look into. Compressing costs the sender ~10 µs per event, once; the request
+ * backlog"). Its JSON is 10–30 KB but very repetitive (a stack trace's package names): compressed it is 0.6–2 KB in
+ * one array the collector does not look into. Compressing costs the sender ~10–30 µs per event, once; the request
  * threads nothing.
  *
  * <p>zlib format rather than raw deflate: its checksum catches a packing bug as an error (the event is counted as
