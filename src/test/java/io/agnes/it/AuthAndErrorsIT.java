@@ -115,6 +115,22 @@ class AuthAndErrorsIT {
     }
 
     @Test
+    void krazosFormFilterIsMadeOncePerDeploymentAndFormsStillWork() {
+        // Krazo declares it @RequestScoped and its constructor scans every jar; KrazoFilterScope makes it one instance
+        WebClient browser = new WebClient(url);
+        assertThat(browser.login(ADMIN, ADMIN_PASSWORD).statusCode()).isEqualTo(303);
+        assertThat(browser.get("/probe/krazo-form-filter-scope").body()).isEqualTo("ApplicationScoped");
+
+        // the filter still reads Krazo's configuration of the current request: a form without its CSRF token is refused
+        HttpResponse<String> forged = browser.postForm("/logout", Map.of());
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(browser.get("/api/me").statusCode()).isEqualTo(200);
+        HttpResponse<String> logout = browser.submitForm("/", "form[action$=/logout]", Map.of());
+        assertThat(logout.statusCode()).isEqualTo(303);
+        assertThat(browser.get("/api/me").statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void loginNeverRedirectsToAnotherSite() {
         for (String next : new String[] {"//evil.example/x", "https://evil.example/", "/\\evil.example"}) {
             WebClient browser = new WebClient(url);

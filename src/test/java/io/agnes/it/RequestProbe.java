@@ -4,6 +4,7 @@ import io.agnes.auth.CurrentUser;
 import io.agnes.web.UnhandledError;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.spi.BeanManager;
 import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -20,6 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * Test-only classes added to the deployed WAR: they show what later layers see of the current user.
  * {@code /probe/user} is answered by a filter that runs after authentication; {@code /api/probe/throw}
  * fails in JAX-RS, and an {@link UnhandledError} observer records the user the exception path saw.
+ * {@code /probe/krazo-form-filter-scope} names the CDI scope of Krazo's per-request form filter as deployed.
  */
 public final class RequestProbe {
 
@@ -33,6 +35,9 @@ public final class RequestProbe {
         @Inject
         CurrentUser currentUser;
 
+        @Inject
+        BeanManager beans;
+
         @Override
         protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                 throws IOException, ServletException {
@@ -42,10 +47,20 @@ public final class RequestProbe {
                 case "/probe/posthog-threads" -> Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
                         .filter(name -> name.toLowerCase(java.util.Locale.ROOT).contains("posthog"))
                         .sorted().collect(java.util.stream.Collectors.joining(","));
+                case "/probe/krazo-form-filter-scope" -> scopeOf("org.eclipse.krazo.forms.FormMethodOverwriteFilter");
                 default -> "unknown probe";
             };
             response.setContentType("text/plain");
             response.getWriter().write(body);
+        }
+
+        private String scopeOf(String className) {
+            try {
+                return beans.getBeans(Class.forName(className, false, Thread.currentThread().getContextClassLoader())).stream()
+                        .map(bean -> bean.getScope().getSimpleName()).sorted().collect(java.util.stream.Collectors.joining(","));
+            } catch (ClassNotFoundException e) {
+                return "no class " + className;
+            }
         }
     }
 
