@@ -48,12 +48,18 @@ public final class LoadRun {
 
     private static final List<Target> TARGETS = List.of(
             new Target("30 KB page", "/debug/page?kb=30", false, 8, false),
+            // the same page with an "already injected" marker: no snippet, so in (b) the same JVM without injecting
+            new Target("30 KB page, snippet declined (not a target)", "/debug/page?kb=30&marker=1", false, 8, false),
             new Target("30 KB page", "/debug/page?kb=30", true, 8, false),
             new Target("2 MB page", "/debug/page?kb=2048", false, 4, false),
             new Target("2 MB page", "/debug/page?kb=2048", true, 4, false),
             new Target("JSON API /api/catalog", "/api/catalog", false, 8, false),
             new Target("JSON API /api/catalog", "/api/catalog", true, 8, false),
             new Target("500 error, captured", "/api/debug/throw?kind=ValueError&msg=load", false, 8, true));
+
+    /** Index of the 30 KB page and of the same page that the injector declines. */
+    private static final int PAGE_30_KB = 0;
+    private static final int PAGE_30_KB_DECLINED = 1;
 
     /** Longest wait for a server to finish what a cell left running, before the next cell starts anyway. */
     private static final Duration SETTLE_LIMIT = Duration.ofSeconds(20);
@@ -325,6 +331,7 @@ public final class LoadRun {
                     median(controlRps), median(controlP99), fmt(brps), fmt(crps), fmt(controlRps), met ? "yes" : "**no**"));
         }
         line("");
+        sameServerTable(results, cpu);
         line("Server CPU per request: the server JVM's CPU time (all threads: requests, GC, JIT, PostHog's sender) over "
                 + "a cell ÷ the requests it served. It does not depend on how the 2 cores were shared between the servers "
                 + "and wrk, so it moves far less than throughput between cells; it is not one of the issue's targets.");
@@ -408,6 +415,29 @@ public final class LoadRun {
                         median(differences(byConfig.get(CONTROL), byConfig.get(0), group))));
             }
             line(row.toString());
+        }
+        line("");
+    }
+
+    /**
+     * The 30 KB page against the same page declined by the injector, on the same server and in the same round: in (b)
+     * what injecting the snippet costs, without the difference between two JVMs that (a′)/(a) shows; in (a) and (a′),
+     * where nothing is injected either way, what the two rows differ by on their own.
+     */
+    private void sameServerTable(List<List<List<Wrk.Result>>> results, List<List<List<Double>>> cpu) {
+        line("The 30 KB page with the snippet against the same page without it (an \"already injected\" marker makes the "
+                + "injector decline it), on the same server in the same round: median of the per-round ratios. In (b) this is "
+                + "the snippet's cost within one JVM; in (a) and (a′) nothing is injected either way.");
+        line("");
+        line("| server | req/s, page ÷ declined | CPU per request, page ÷ declined | per-round req/s |");
+        line("|---|---:|---:|---|");
+        String[] names = {"(a) off", "(b) fast PostHog", "(c) black hole", "(a′) off, the control"};
+        for (int config = 0; config < CONFIGS; config++) {
+            List<Double> rps = ratios(results.get(PAGE_30_KB).get(config), results.get(PAGE_30_KB_DECLINED).get(config),
+                    Wrk.Result::requestsPerSecond);
+            List<Double> perRequest = ratios(cpu.get(PAGE_30_KB).get(config), cpu.get(PAGE_30_KB_DECLINED).get(config),
+                    Double::doubleValue);
+            line(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %s |", names[config], median(rps), median(perRequest), fmt(rps)));
         }
         line("");
     }

@@ -10,12 +10,14 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * {@code GET /debug/page?kb=N&chunk=B&flush=0|1&pause=MS}: a benchmark fixture (docs/performance.md, "End-to-end load"), an
+ * {@code GET /debug/page?kb=N&chunk=B&flush=0|1&pause=MS&marker=0|1}: a benchmark fixture (docs/performance.md, "End-to-end load"), an
  * HTML page of {@code kb} KB streamed to the normal servlet output stream in writes of {@code chunk} bytes, so it
  * passes the GZIP and snippet filters exactly like a JSP page does. A WAR cannot carry generated multi-megabyte
  * {@code .html} files, hence a servlet. {@code flush=1} flushes after every write (a page that streams as it is
  * produced); {@code pause} waits that many milliseconds after every write (a page produced slowly, so that many
- * responses are in flight at once). Same gates as {@link DebugPageServlet}: signed in (the authentication filter), then DEBUG (404).
+ * responses are in flight at once). {@code marker=1} sets Datadog's "already injected" header, which the PostHog
+ * injector honours: the same page from the same server without the snippet, to measure what injecting costs without
+ * comparing two JVMs (docs/performance.md, round 10). Same gates as {@link DebugPageServlet}: signed in (the authentication filter), then DEBUG (404).
  *
  * <p>Bad numbers get a 400 naming the allowed range: kb 1–{@value #MAX_KB}, chunk 64–{@value #MAX_CHUNK} (default
  * {@value #DEFAULT_CHUNK}), pause 0–{@value #MAX_PAUSE_MS}.
@@ -27,6 +29,8 @@ public class DebugLoadPageServlet extends HttpServlet {
     static final int MAX_CHUNK = 1024 * 1024;
     static final int DEFAULT_CHUNK = 8192;
     static final int MAX_PAUSE_MS = 1000;
+    /** One of the markers the PostHog injector leaves alone (InjectionEligibility.FOREIGN_MARKERS). */
+    static final String FOREIGN_INJECTION_MARKER = "x-datadog-rum-injected";
 
     private static final byte[] HEAD = ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             + "<title>Agnes load fixture</title>\n<link rel=\"stylesheet\" href=\"/static/agnes.css\">\n</head>\n"
@@ -58,6 +62,9 @@ public class DebugLoadPageServlet extends HttpServlet {
         boolean flush = "1".equals(request.getParameter("flush"));
         response.setContentType("text/html;charset=UTF-8");
         response.setHeader("Cache-Control", "no-store");
+        if ("1".equals(request.getParameter("marker"))) {
+            response.setHeader(FOREIGN_INJECTION_MARKER, "1");
+        }
         try {
             write(response.getOutputStream(), kb * 1024L, chunk, flush, pause);
         } catch (InterruptedException e) {

@@ -90,6 +90,12 @@ class DebugLoadPageServletTest {
     }
 
     @Test
+    void markerAsksTheInjectorToLeaveThePageAlone() throws Exception {
+        assertThat(get("/debug/page?kb=30&marker=1", true).getHeader("x-datadog-rum-injected")).isEqualTo("1");
+        assertThat(get("/debug/page?kb=30", true).containsHeader("x-datadog-rum-injected")).isFalse();
+    }
+
+    @Test
     void isNotFoundWithoutDebug() throws Exception {
         InMemoryResponse response = get("/debug/page?kb=30", false);
         assertThat(response.getStatus()).isEqualTo(404);
