@@ -9,9 +9,9 @@ import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
 /**
  * Makes Eclipse Krazo's {@code FormMethodOverwriteFilter} one instance per deployment instead of one per request.
  * Krazo declares it {@code @RequestScoped}, so every request Jersey filters (pages and the JSON API: Jersey runs as a
- * filter in front of every path) makes a new one, and its constructor runs a {@code ServiceLoader} scan over every jar
- * of the application — ~365 zip directory lookups and ~140 KB allocated per request, nearly half of the server's CPU
- * for a 30 KB page (docs/performance.md, round 10). Nothing in it belongs to one request: the form reader its
+ * filter in front of every path) makes a new one, and its constructor runs a {@code ServiceLoader} scan over the
+ * application's and the server's jars — ~365 zip directory lookups and ~140 KB allocated per request, nearly half of
+ * the server's CPU for a 30 KB page (docs/performance.md, round 10). Nothing in it belongs to one request: the form reader its
  * constructor finds is stateless, and the Krazo configuration it reads per request reaches the request's JAX-RS
  * configuration through Krazo's own request-scoped producer.
  *
