@@ -25,7 +25,7 @@ public final class PayaraHostProcess implements AutoCloseable {
 
     /** What {@code stats} reported after collecting garbage. */
     public record Stats(int threads, long loadedClasses, long unloadedClasses, long heapBytes, long webappClassLoaders,
-            List<String> threadNames) {
+            List<String> threadNames, List<String> releasedThreads) {
     }
 
     private final Process process;
@@ -86,7 +86,10 @@ public final class PayaraHostProcess implements AutoCloseable {
         return Duration.ofMillis(Long.parseLong(reply.substring("undeployed ".length())));
     }
 
-    /** Collects garbage in the server JVM, then counts. */
+    /**
+     * Releases the undeployed versions server threads carry as context class loader
+     * ({@link PayaraHost#releaseUndeployedContextLoaders()}), collects garbage in the server JVM, then counts.
+     */
     public Stats stats() {
         String head = call("stats", Duration.ofMinutes(1));
         if (!head.startsWith("stats ")) {
@@ -98,11 +101,16 @@ public final class PayaraHostProcess implements AutoCloseable {
             values.put(kv[0], Long.parseLong(kv[1]));
         }
         List<String> names = new ArrayList<>();
+        List<String> released = new ArrayList<>();
         for (String line = next(Duration.ofSeconds(10)); !line.equals("end"); line = next(Duration.ofSeconds(10))) {
-            names.add(line.substring("thread ".length()));
+            if (line.startsWith("released ")) {
+                released.add(line.substring("released ".length()));
+            } else {
+                names.add(line.substring("thread ".length()));
+            }
         }
         return new Stats(values.get("threads").intValue(), values.get("loaded"), values.get("unloaded"), values.get("heap"),
-                values.get("webloaders"), List.copyOf(names));
+                values.get("webloaders"), List.copyOf(names), List.copyOf(released));
     }
 
     public Path log() {
