@@ -5,6 +5,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.spi.Extension;
 import jakarta.enterprise.inject.spi.ProcessAnnotatedType;
+import jakarta.enterprise.inject.spi.WithAnnotations;
 
 /**
  * Makes Eclipse Krazo's {@code FormMethodOverwriteFilter} one instance per deployment instead of one per request.
@@ -21,7 +22,8 @@ public class KrazoFilterScope implements Extension {
 
     static final String FILTER = "org.eclipse.krazo.forms.FormMethodOverwriteFilter";
 
-    void oncePerDeployment(@Observes ProcessAnnotatedType<?> type) {
+    /** Only request-scoped types are offered: any type otherwise, and Weld warns at every deployment that it is. */
+    void oncePerDeployment(@Observes @WithAnnotations(RequestScoped.class) ProcessAnnotatedType<?> type) {
         if (type.getAnnotatedType().getJavaClass().getName().equals(FILTER)
                 && type.getAnnotatedType().isAnnotationPresent(RequestScoped.class)) {
             type.configureAnnotatedType()
