@@ -240,7 +240,8 @@ public class SnippetInjectionFilter extends HttpFilter {
 
         InjectionResponse injection = new InjectionResponse(response, request, source, counters);
         FinishOnAsyncComplete finisher = new FinishOnAsyncComplete(injection::finish, "the snippet injector's body");
-        AsyncFinishWatch watched = new AsyncFinishWatch(request, finisher, injection::endBody);
+        // behind the GZIP filter: its watch, joined, not a second request wrapper that every request would pay for
+        AsyncFinishWatch watched = AsyncFinishWatch.join(request, finisher, injection::endBody);
         request.setAttribute(RESPONSE_ATTRIBUTE, injection);
         boolean returned = false;
         try {

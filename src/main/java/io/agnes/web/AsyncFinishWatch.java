@@ -9,6 +9,8 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -18,16 +20,22 @@ import java.util.logging.Logger;
  * first, and a {@code dispatch()} or {@code complete()} called during this dispatch (both deferred by the container
  * until it returns) still ends in {@code onComplete}.
  *
- * <p>With a body end ({@code endOnComplete}), the application gets a context whose {@code complete()} ends the body first: listeners
- * run in the order they were added, and an outer filter's (added before, as the GZIP filter's is for the snippet
- * injector) would otherwise close its stream before the inner body's last bytes reach it.
+ * <p>A body end ({@code endOnComplete}) gives the application a context whose {@code complete()} ends that body
+ * first: listeners run in the order they were added, and an outer filter's (added before, as the GZIP filter's is
+ * for the snippet injector) would otherwise close its stream before the inner body's last bytes reach it.
+ *
+ * <p>A filter further in joins the watch it is handed ({@link #join}) instead of wrapping the request again: every
+ * layer of request wrapper is paid by every request method call of everything after it, on every request, and the
+ * snippet injector sits right behind the GZIP filter. Joined, the watch adds the listeners outer filter first and
+ * ends the bodies innermost first, as two nested watches did.
  */
 public final class AsyncFinishWatch extends HttpServletRequestWrapper {
 
     private static final Logger LOG = Logger.getLogger(AsyncFinishWatch.class.getName());
 
-    private final FinishOnAsyncComplete finisher;
-    private final FinishOnAsyncComplete.Body endOnComplete;
+    /** The filters watching, outermost first: their listeners, and the bodies to end before complete(). */
+    private final List<FinishOnAsyncComplete> finishers = new ArrayList<>(2);
+    private final List<FinishOnAsyncComplete.Body> endOnComplete = new ArrayList<>(2);
     private boolean startedAsync;
     private EndingAsyncContext context;
 
@@ -35,8 +43,29 @@ public final class AsyncFinishWatch extends HttpServletRequestWrapper {
     public AsyncFinishWatch(HttpServletRequest request, FinishOnAsyncComplete finisher,
             FinishOnAsyncComplete.Body endOnComplete) {
         super(request);
-        this.finisher = finisher;
-        this.endOnComplete = endOnComplete;
+        add(finisher, endOnComplete);
+    }
+
+    /**
+     * The watch for a filter further in: the one it was handed, joined, when that is a watch the application has not
+     * started async through yet; else a new one around {@code request}.
+     *
+     * @param endOnComplete as for the constructor
+     */
+    public static AsyncFinishWatch join(HttpServletRequest request, FinishOnAsyncComplete finisher,
+            FinishOnAsyncComplete.Body endOnComplete) {
+        if (request instanceof AsyncFinishWatch outer && !outer.startedAsync) {
+            outer.add(finisher, endOnComplete);
+            return outer;
+        }
+        return new AsyncFinishWatch(request, finisher, endOnComplete);
+    }
+
+    private void add(FinishOnAsyncComplete finisher, FinishOnAsyncComplete.Body body) {
+        finishers.add(finisher);
+        if (body != null) {
+            endOnComplete.add(body);
+        }
     }
 
     @Override
@@ -58,12 +87,12 @@ public final class AsyncFinishWatch extends HttpServletRequestWrapper {
     private AsyncContext watch(AsyncContext started) {
         if (!startedAsync) {
             startedAsync = true;
-            started.addListener(finisher);
+            finishers.forEach(started::addListener);
         }
-        if (endOnComplete == null) {
+        if (endOnComplete.isEmpty()) {
             return started;
         }
-        context = new EndingAsyncContext(started, endOnComplete, finisher.what());
+        context = new EndingAsyncContext(started, endOnComplete.reversed());
         return context;
     }
 
@@ -72,16 +101,18 @@ public final class AsyncFinishWatch extends HttpServletRequestWrapper {
         return startedAsync;
     }
 
-    /** The application's AsyncContext: everything delegated, and complete() ends the body before completing. */
-    private record EndingAsyncContext(AsyncContext delegate, FinishOnAsyncComplete.Body body, String what)
+    /** The application's AsyncContext: everything delegated, and complete() ends the bodies, innermost first, before completing. */
+    private record EndingAsyncContext(AsyncContext delegate, List<FinishOnAsyncComplete.Body> bodies)
             implements AsyncContext {
 
         @Override
         public void complete() {
-            try {
-                body.finish();
-            } catch (IOException clientGone) {
-                LOG.log(Level.FINE, what + " of an async response could not be ended", clientGone);
+            for (FinishOnAsyncComplete.Body body : bodies) {
+                try {
+                    body.finish();
+                } catch (IOException clientGone) {
+                    LOG.log(Level.FINE, "a rewritten body of an async response could not be ended", clientGone);
+                }
             }
             delegate.complete();
         }

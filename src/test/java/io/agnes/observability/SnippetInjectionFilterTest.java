@@ -20,6 +20,7 @@ import jakarta.servlet.AsyncListener;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.ServletRequestWrapper;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletRequest;
@@ -1096,6 +1097,20 @@ class SnippetInjectionFilterTest {
                 res.getOutputStream().write(json);
             });
             assertThat(gunzip(api.response().body())).isEqualTo(json);
+        }
+
+        @Test
+        void the_application_gets_one_request_wrapper_not_one_per_filter() throws Exception {
+            // every layer is paid by every request method call after it, on every request (docs/performance.md, round 11)
+            AtomicReference<HttpServletRequest> seen = new AtomicReference<>();
+            InMemoryRequest request = browser("/page");
+            runBehindGzip(request, (req, res) -> {
+                seen.set(req);
+                writesHtml(PAGE).handle(req, res);
+            });
+            assertThat(seen.get()).isInstanceOf(ServletRequestWrapper.class);
+            assertThat(((ServletRequestWrapper) seen.get()).getRequest()).isSameAs(request);
+            assertThat(request.response().bodyText()).isEqualTo(injected(PAGE)); // below gzip's 1 KB threshold
         }
 
         @Test
