@@ -50,12 +50,6 @@ class RedeployIT {
     static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
     static final int ERRORS_PER_CYCLE = 20;
     /**
-     * Whether the old versions' class loaders must be collected. Off by default because they are NOT yet: one web
-     * class loader per undeployed version stays reachable through DuckDB's native library (JNI global references to
-     * its classes; docs/performance.md, "Redeploys and stop"): the test then prints the numbers as a known defect
-     * instead of failing CI on it.
-     */
-    /**
      * Web class loaders alive once settled, whatever the application does (heap dumps, see docs/performance.md,
      * "What the server itself pins"): the root context Payara puts at "/" after the undeploy (alive, in service), and
      * the version Payara's component environment registry ({@code ComponentEnvManagerImpl.compId2Env}) still holds
@@ -65,11 +59,8 @@ class RedeployIT {
      */
     static final int PINNED_BY_SERVER = 2;
     /**
-     * A thread of these names outliving an undeploy is a leak: Agnes' own threads, the JDK HTTP clients of the
-     * PostHog integration, the LLM SDKs' OkHttp, and the embedded databases' helpers.
-     */
-    /**
-     * Threads of Agnes and its libraries. Not DuckDB's statement-timeout scheduler: DuckDB is a server library here,
+     * Threads of Agnes and its libraries (a thread of these names outliving an undeploy is a leak: Agnes' own, the
+     * PostHog integration's HTTP clients, the LLM SDKs' OkHttp, the embedded databases' helpers). Not DuckDB's statement-timeout scheduler: DuckDB is a server library here,
      * as in {@code ./agnes run}, so its one scheduler thread belongs to the server and serves every deployment
      * (it must not pin a version: that is what the class-loader assertions check).
      */
