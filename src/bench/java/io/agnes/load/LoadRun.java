@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * The end-to-end load and fault benchmark of issue 6 ({@code ./agnes load [--quick] [--jfr] [all|throughput|faults]},
+ * The end-to-end load and fault benchmark of issue 6 ({@code ./agnes load [--quick] [--jfr] [all|throughput|pages|faults]},
  * docs/performance.md): one build, Agnes on Payara Micro as (a) PostHog off, (b) on with a fast fake PostHog,
  * (c) on with a black-holed PostHog, all three running at once on loopback and loaded one at a time, in rounds
  * that rotate the order, so every ratio compares measurements taken seconds apart. The three are started afresh
@@ -31,6 +31,9 @@ import java.util.stream.IntStream;
  * sample that state once. Each start also runs (a′), a second server with PostHog off, measured like the others: its
  * ratio to (a) is what two identical servers differ by in the same run, the error bar of every other ratio. Then the
  * faults on (b).
+ * {@code pages} measures only the HTML page rows, on twice as many starts in about the same time: what a JVM start
+ * decides is the widest error of a page's ratio (two identical servers differed by 3–8 % over a whole start), and
+ * only more starts narrow it.
  * Writes the report (Markdown) to stdout and to {@code target/load/<run>/report.md}. {@code --jfr} records the
  * measured rounds of each server with JFR (default settings), to find where a ratio's time goes.
  */
@@ -46,7 +49,7 @@ public final class LoadRun {
         }
     }
 
-    private static final List<Target> TARGETS = List.of(
+    private static final List<Target> ALL_TARGETS = List.of(
             new Target("30 KB page", "/debug/page?kb=30", false, 8, false),
             // the same page with an "already injected" marker: no snippet, so in (b) the same JVM without injecting
             new Target("30 KB page, snippet declined (not a target)", "/debug/page?kb=30&marker=1", false, 8, false),
@@ -57,7 +60,10 @@ public final class LoadRun {
             new Target("JSON API /api/catalog", "/api/catalog", true, 8, false),
             new Target("500 error, captured", "/api/debug/throw?kind=ValueError&msg=load", false, 8, true));
 
-    /** Index of the 30 KB page and of the same page that the injector declines. */
+    /** The rows of mode {@code pages}: the HTML pages without gzip, and the 30 KB page with. */
+    private static final List<Target> PAGE_TARGETS = ALL_TARGETS.subList(0, 4);
+
+    /** Index of the 30 KB page and of the same page that the injector declines, in both lists. */
     private static final int PAGE_30_KB = 0;
     private static final int PAGE_30_KB_DECLINED = 1;
 
@@ -71,6 +77,8 @@ public final class LoadRun {
     private static final int CONTROL = 3;
 
     private final boolean quick;
+    /** What the throughput rounds load: {@link #ALL_TARGETS}, or {@link #PAGE_TARGETS} in mode {@code pages}. */
+    private final List<Target> targets;
     private final int cellSeconds;
     private final int warmSeconds;
     /** Each configuration is started this many times, one after the other; the measured rounds are split between them. */
@@ -89,15 +97,17 @@ public final class LoadRun {
 
     private final boolean jfr;
 
-    private LoadRun(boolean quick, boolean jfr) throws IOException {
+    private LoadRun(boolean quick, boolean jfr, boolean pagesOnly) throws IOException {
         this.quick = quick;
         this.jfr = jfr;
+        this.targets = pagesOnly ? PAGE_TARGETS : ALL_TARGETS;
         // many short cells rather than a few long ones: on a 2-core machine a single cell of one configuration moves
         // by ±10 % (GC, JIT, scheduling), and the median of many interleaved per-round ratios is what resolves 3 %
         cellSeconds = 3;
         warmSeconds = quick ? 2 : 15;
-        starts = quick ? 2 : 3;
-        roundsPerStart = quick ? 1 : 4;
+        // a start of the page rows alone takes ~8 min (4 warm-up, 3 rounds), one of all rows ~17 (8 warm-up, 4 rounds)
+        starts = quick ? 2 : pagesOnly ? 6 : 3;
+        roundsPerStart = quick ? 1 : pagesOnly ? 3 : 4;
         faultSeconds = quick ? 10 : 30;
         recoverySeconds = quick ? 5 : 15;
         outageSeconds = quick ? 40 : 600;
@@ -112,11 +122,11 @@ public final class LoadRun {
         List<String> list = List.of(args);
         boolean quick = list.contains("--quick");
         String mode = list.stream().filter(a -> !a.startsWith("--")).findFirst().orElse("all");
-        if (!List.of("all", "throughput", "faults").contains(mode)) {
-            System.err.println("Usage: ./agnes load [--quick] [--jfr] [all|throughput|faults]   (got '" + mode + "')");
+        if (!List.of("all", "throughput", "pages", "faults").contains(mode)) {
+            System.err.println("Usage: ./agnes load [--quick] [--jfr] [all|throughput|pages|faults]   (got '" + mode + "')");
             System.exit(2);
         }
-        new LoadRun(quick, list.contains("--jfr")).run(mode);
+        new LoadRun(quick, list.contains("--jfr"), mode.equals("pages")).run(mode);
     }
 
     private void run(String mode) throws Exception {
@@ -147,7 +157,7 @@ public final class LoadRun {
         try {
             AgnesProcess b = null;
             if (!mode.equals("faults")) {
-                Measured measured = new Measured();
+                Measured measured = new Measured(targets.size());
                 for (int start = 1; start <= starts; start++) {
                     String suffix = "-" + start;
                     log("Server start " + start + " of " + starts);
@@ -160,11 +170,13 @@ public final class LoadRun {
                     if (start == starts) {
                         throughputReport(measured);
                         configs.get(CONTROL).close(); // the 10 MB page and the heap compare (a), (b) and (c) only
-                        streaming(configs.subList(0, 3));
+                        if (!mode.equals("pages")) {
+                            streaming(configs.subList(0, 3));
+                        }
                         log("PostHog black hole accepted " + blackHole.connectionsAccepted() + " connections");
                     }
                     for (AgnesProcess server : configs) {
-                        if (start == starts && server == configs.get(1) && !mode.equals("throughput")) {
+                        if (start == starts && server == configs.get(1) && mode.equals("all")) {
                             b = server; // the faults go on with the last (b), already warm
                         } else {
                             server.close();
@@ -173,7 +185,7 @@ public final class LoadRun {
                     }
                 }
             }
-            if (!mode.equals("throughput")) {
+            if (mode.equals("all") || mode.equals("faults")) {
                 if (b == null) {
                     b = startReady(servers, List.of(new Launch("b-posthog-fast", onFast))).get(0);
                 }
@@ -218,19 +230,26 @@ public final class LoadRun {
      * rounds of start 1 first. Round i belongs to start i / roundsPerStart.
      */
     private static final class Measured {
-        final List<List<List<Wrk.Result>>> results = perTargetAndConfig();
+        final List<List<List<Wrk.Result>>> results;
         /** The server's CPU milliseconds per request. */
-        final List<List<List<Double>>> cpu = perTargetAndConfig();
+        final List<List<List<Double>>> cpu;
         /** Microseconds per request by thread group (AgnesProcess.THREAD_GROUPS); empty without /proc. */
-        final List<List<List<Map<String, Double>>>> threads = perTargetAndConfig();
+        final List<List<List<Map<String, Double>>>> threads;
         /** Seconds the server stayed busy after its cell. */
-        final List<List<List<Double>>> settle = perTargetAndConfig();
+        final List<List<List<Double>>> settle;
         /** The collector during the measured rounds, per config, summed over the starts. */
         final List<AgnesProcess.GcTotals> gc = new ArrayList<>(Collections.nCopies(CONFIGS, AgnesProcess.GcTotals.NONE));
 
-        private static <T> List<List<List<T>>> perTargetAndConfig() {
+        Measured(int targets) {
+            results = perTargetAndConfig(targets);
+            cpu = perTargetAndConfig(targets);
+            threads = perTargetAndConfig(targets);
+            settle = perTargetAndConfig(targets);
+        }
+
+        private static <T> List<List<List<T>>> perTargetAndConfig(int targets) {
             List<List<List<T>>> lists = new ArrayList<>();
-            for (int t = 0; t < TARGETS.size(); t++) {
+            for (int t = 0; t < targets; t++) {
                 lists.add(IntStream.range(0, CONFIGS).<List<T>>mapToObj(config -> new ArrayList<>()).toList());
             }
             return lists;
@@ -241,7 +260,7 @@ public final class LoadRun {
     private void measure(List<AgnesProcess> abc, Measured measured, int start) throws Exception {
         log("Warm-up: " + warmSeconds + " s per target and configuration");
         // the targets that leave work behind first, so that work is done before the first measured cell
-        for (Target target : TARGETS.stream().sorted(Comparator.comparing(target -> !target.leavesWork())).toList()) {
+        for (Target target : targets.stream().sorted(Comparator.comparing(target -> !target.leavesWork())).toList()) {
             for (AgnesProcess server : abc) {
                 wrk(server, target, warmSeconds);
             }
@@ -262,11 +281,11 @@ public final class LoadRun {
         // leaves behind (the sender delivering it, the collector reclaiming it) would otherwise weigh on the next
         // round's first page cells of (b) and (c) only: +3-4 % CPU per request in a side-by-side check.
         List<List<Integer>> phases = List.of(
-                IntStream.range(0, TARGETS.size()).filter(t -> !TARGETS.get(t).leavesWork()).boxed().toList(),
-                IntStream.range(0, TARGETS.size()).filter(t -> TARGETS.get(t).leavesWork()).boxed().toList());
-        for (List<Integer> phase : phases) {
+                IntStream.range(0, targets.size()).filter(t -> !targets.get(t).leavesWork()).boxed().toList(),
+                IntStream.range(0, targets.size()).filter(t -> targets.get(t).leavesWork()).boxed().toList());
+        for (List<Integer> phase : phases.stream().filter(phase -> !phase.isEmpty()).toList()) { // mode pages: no 500s
             for (int round = start * roundsPerStart; round < (start + 1) * roundsPerStart; round++) {
-                log("Round " + (round + 1) + " of " + starts * roundsPerStart + " of " + TARGETS.get(phase.get(0)).label()
+                log("Round " + (round + 1) + " of " + starts * roundsPerStart + " of " + targets.get(phase.get(0)).label()
                         + (phase.size() > 1 ? " and " + (phase.size() - 1) + " more" : "") + " (load average " + loadAverage() + ")");
                 for (int t : phase) {
                     for (int k = 0; k < CONFIGS; k++) {
@@ -274,7 +293,7 @@ public final class LoadRun {
                         AgnesProcess server = abc.get(config);
                         Duration before = server.cpuTime();
                         AgnesProcess.ThreadCpu threadsBefore = server.threadCpu();
-                        Wrk.Result result = wrk(server, TARGETS.get(t), cellSeconds);
+                        Wrk.Result result = wrk(server, targets.get(t), cellSeconds);
                         Duration used = server.cpuTime().minus(before);
                         Map<String, Long> usedByGroup = server.threadCpu().since(threadsBefore);
                         measured.results.get(t).get(config).add(result);
@@ -315,7 +334,7 @@ public final class LoadRun {
         line("");
         line("| target | conn | (a) req/s | (a) p50 ms | (a) p99 ms | (b)/(a) req/s | (b)/(a) p99 | (c)/(a) req/s | (c)/(a) p99 | (a′)/(a) req/s, p99 | per-round (b)/(a) req/s | per-round (c)/(a) req/s | per-round (a′)/(a) req/s | met |");
         line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---|");
-        for (int t = 0; t < TARGETS.size(); t++) {
+        for (int t = 0; t < targets.size(); t++) {
             List<List<Wrk.Result>> r = results.get(t);
             List<Double> brps = ratios(r.get(1), r.get(0), Wrk.Result::requestsPerSecond);
             List<Double> bp99 = ratios(r.get(1), r.get(0), Wrk.Result::p99Millis);
@@ -325,7 +344,7 @@ public final class LoadRun {
             List<Double> controlP99 = ratios(r.get(CONTROL), r.get(0), Wrk.Result::p99Millis);
             boolean met = median(brps) >= 0.97 && median(bp99) <= 1.05 && median(crps) >= 0.97;
             line(String.format(Locale.ROOT, "| %s | %d | %.0f | %.2f | %.2f | %.3f | %.3f | %.3f | %.3f | %.3f, %.3f | %s | %s | %s | %s |",
-                    TARGETS.get(t).label(), TARGETS.get(t).connections(),
+                    targets.get(t).label(), targets.get(t).connections(),
                     median(values(r.get(0), Wrk.Result::requestsPerSecond)), median(values(r.get(0), Wrk.Result::p50Millis)),
                     median(values(r.get(0), Wrk.Result::p99Millis)), median(brps), median(bp99), median(crps), median(cp99),
                     median(controlRps), median(controlP99), fmt(brps), fmt(crps), fmt(controlRps), met ? "yes" : "**no**"));
@@ -338,13 +357,13 @@ public final class LoadRun {
         line("");
         line("| target | (a) CPU ms / req | (b)/(a) CPU per req | (c)/(a) CPU per req | (a′)/(a) CPU per req | per-round (b)/(a) | per-round (c)/(a) | per-round (a′)/(a) | busy after the cell, s: (a) / (b) / (c) / (a′), median (max) |");
         line("|---|---:|---:|---:|---:|---|---|---|---|");
-        for (int t = 0; t < TARGETS.size(); t++) {
+        for (int t = 0; t < targets.size(); t++) {
             List<List<Double>> c = cpu.get(t);
             List<Double> b = ratios(c.get(1), c.get(0), Double::doubleValue);
             List<Double> cc = ratios(c.get(2), c.get(0), Double::doubleValue);
             List<Double> control = ratios(c.get(CONTROL), c.get(0), Double::doubleValue);
             List<List<Double>> busy = settle.get(t);
-            line(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %s | %s | %s | %s |", TARGETS.get(t).label(),
+            line(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.3f | %s | %s | %s | %s |", targets.get(t).label(),
                     median(c.get(0)), median(b), median(cc), median(control), fmt(b), fmt(cc), fmt(control),
                     busy.stream().map(s -> String.format(Locale.ROOT, "%.1f (%.1f)", median(s), Collections.max(s)))
                             .collect(Collectors.joining(" / "))));
@@ -362,8 +381,8 @@ public final class LoadRun {
         line("");
         line("| target | (a) off | (b) fast PostHog | (c) black hole | (a′) off, the control |");
         line("|---|---|---|---|---|");
-        for (int t = 0; t < TARGETS.size(); t++) {
-            StringBuilder row = new StringBuilder("| " + TARGETS.get(t).label() + " |");
+        for (int t = 0; t < targets.size(); t++) {
+            StringBuilder row = new StringBuilder("| " + targets.get(t).label() + " |");
             for (int config = 0; config < CONFIGS; config++) {
                 List<Wrk.Result> rs = results.get(t).get(config);
                 row.append(String.format(Locale.ROOT, " %.0f, %.2f, %.2f; %d / %d |", median(values(rs, Wrk.Result::requestsPerSecond)),
@@ -404,9 +423,9 @@ public final class LoadRun {
         }
         line(header.toString());
         line(rule.toString());
-        for (int t = 0; t < TARGETS.size(); t++) {
+        for (int t = 0; t < targets.size(); t++) {
             List<List<Map<String, Double>>> byConfig = threads.get(t);
-            StringBuilder row = new StringBuilder("| " + TARGETS.get(t).label() + " |");
+            StringBuilder row = new StringBuilder("| " + targets.get(t).label() + " |");
             for (String group : AgnesProcess.THREAD_GROUPS) {
                 List<Double> a = byConfig.get(0).stream().map(m -> m.get(group)).toList();
                 row.append(String.format(Locale.ROOT, " %.1f; %+.1f; %+.1f; %+.1f |", median(a),
@@ -454,10 +473,10 @@ public final class LoadRun {
         line("| target | (b)/(a) req/s | (c)/(a) req/s | (a′)/(a) req/s | (b)/(a) CPU per req | (c)/(a) CPU per req | (a′)/(a) CPU per req |"
                 + (withThreads ? " request threads (b) − (a) µs | request threads (c) − (a) µs | request threads (a′) − (a) µs |" : ""));
         line("|---|---|---|---|---|---|---|" + (withThreads ? "---|---|---|" : ""));
-        for (int t = 0; t < TARGETS.size(); t++) {
+        for (int t = 0; t < targets.size(); t++) {
             List<List<Wrk.Result>> r = measured.results.get(t);
             List<List<Double>> c = measured.cpu.get(t);
-            StringBuilder row = new StringBuilder("| " + TARGETS.get(t).label() + " | ");
+            StringBuilder row = new StringBuilder("| " + targets.get(t).label() + " | ");
             for (int config : List.of(1, 2, CONTROL)) {
                 row.append(perStart(ratios(r.get(config), r.get(0), Wrk.Result::requestsPerSecond), "%.3f")).append(" | ");
             }
