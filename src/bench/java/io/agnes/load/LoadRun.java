@@ -169,6 +169,9 @@ public final class LoadRun {
                     measure(configs, measured, start - 1);
                     if (start == starts) {
                         throughputReport(measured);
+                        if (targets == PAGE_TARGETS) {
+                            pooledTable(measured, blackHole.connectionsAccepted());
+                        }
                         configs.get(CONTROL).close(); // the 10 MB page and the heap compare (a), (b) and (c) only
                         if (!mode.equals("pages")) {
                             streaming(configs.subList(0, 3));
@@ -459,6 +462,46 @@ public final class LoadRun {
             line(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %s |", names[config], median(rps), median(perRequest), fmt(rps)));
         }
         line("");
+    }
+
+    /**
+     * Mode {@code pages} only: no row captures an event, so (c)'s sender has nothing to send to its black hole and
+     * (b) and (c) run the same code on the same requests — two servers with PostHog on, as (a) and (a′) are two with
+     * it off. Per round the mean of (b) and (c) over the mean of (a) and (a′): what "on" costs, with each side's
+     * server-to-server difference halved instead of resting on one JVM of each.
+     *
+     * @param blackHoleConnections connections the black hole accepted: above 0, (c) did send something and the
+     *                             table says so
+     */
+    private void pooledTable(Measured measured, long blackHoleConnections) {
+        line("Pooled, on ÷ off: per round the mean of (b) and (c) over the mean of (a) and (a′), median over rounds. In this "
+                + "mode no row captures an event, so (b) and (c) run the same code (the black hole accepted "
+                + blackHoleConnections + " connections" + (blackHoleConnections > 0 ? " — so (c) did send: read this table with care" : "")
+                + "), and each side is two servers instead of one.");
+        line("");
+        line("| target | on ÷ off req/s | on ÷ off CPU per req | (c)/(b) req/s (two on servers) | per-round on ÷ off req/s |");
+        line("|---|---:|---:|---:|---|");
+        for (int t = 0; t < targets.size(); t++) {
+            List<List<Double>> rps = new ArrayList<>();
+            for (List<Wrk.Result> config : measured.results.get(t)) {
+                rps.add(values(config, Wrk.Result::requestsPerSecond));
+            }
+            List<Double> pooled = pooled(rps);
+            List<Double> pooledCpu = pooled(measured.cpu.get(t));
+            line(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %s |", targets.get(t).label(), median(pooled),
+                    median(pooledCpu), median(ratios(rps.get(2), rps.get(1), Double::doubleValue)), fmt(pooled)));
+        }
+        line("");
+    }
+
+    /** Per round: mean of (b) and (c) ÷ mean of (a) and (a′), from one value per round and configuration. */
+    private static List<Double> pooled(List<List<Double>> byConfig) {
+        List<Double> out = new ArrayList<>();
+        int rounds = byConfig.stream().mapToInt(List::size).min().orElse(0);
+        for (int i = 0; i < rounds; i++) {
+            out.add((byConfig.get(1).get(i) + byConfig.get(2).get(i)) / (byConfig.get(0).get(i) + byConfig.get(CONTROL).get(i)));
+        }
+        return out;
     }
 
     /**
