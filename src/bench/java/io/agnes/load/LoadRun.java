@@ -169,7 +169,7 @@ public final class LoadRun {
                     measure(configs, measured, start - 1);
                     if (start == starts) {
                         throughputReport(measured);
-                        if (targets == PAGE_TARGETS) {
+                        if (mode.equals("pages")) {
                             pooledTable(measured, blackHole.connectionsAccepted());
                         }
                         configs.get(CONTROL).close(); // the 10 MB page and the heap compare (a), (b) and (c) only
