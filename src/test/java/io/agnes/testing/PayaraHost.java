@@ -60,6 +60,7 @@ public final class PayaraHost {
             Class<?> api = Class.forName("fish.payara.micro.PayaraMicroRuntime");
             Method deploy = api.getMethod("deploy", String.class, String.class, File.class);
             Method undeploy = api.getMethod("undeploy", String.class);
+            initializeBundledH2(runtime.getClass().getClassLoader());
             protocol.println(REPLY + "ready");
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null; ) {
@@ -138,6 +139,24 @@ public final class PayaraHost {
      * belongs to a web application (Okio's watchdog, say) are left alone: they pin their version by their class,
      * which is what the thread assertions are for.
      */
+    /**
+     * Payara Micro's bundled H2 (its own class loader loads it, ahead of the WAR's copy) creates ready-made
+     * {@code SQLException}s when its classes initialise ({@code DbException.SQL_OOME}, {@code TraceObject.SQL_OOME}),
+     * and their backtraces keep every class on the stack at that moment: the Agnes version that opened the server's
+     * first H2 connection (its {@code io.agnes.web.Database}), for the server's life. Initialised here, before the first
+     * deploy, as a server that used H2 itself first would, so the count judges what Agnes keeps (heap dumps,
+     * docs/performance.md, "What the server itself pins"). Nothing to do where Payara has no H2.
+     */
+    static void initializeBundledH2(ClassLoader server) {
+        for (String name : List.of("org.h2.message.DbException", "org.h2.message.TraceObject")) {
+            try {
+                Class.forName(name, true, server);
+            } catch (ClassNotFoundException | LinkageError absent) {
+                return;
+            }
+        }
+    }
+
     static List<String> releaseUndeployedContextLoaders() {
         List<String> released = new ArrayList<>();
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
