@@ -62,9 +62,10 @@ class RedeployIT {
     static final int PINNED_BY_SERVER = 2;
     /**
      * Threads of Agnes and its libraries (a thread of these names outliving an undeploy is a leak: Agnes' own, the
-     * PostHog integration's HTTP clients, the LLM SDKs' OkHttp, the embedded databases' helpers). Not DuckDB's statement-timeout scheduler: DuckDB is a server library here,
-     * as in {@code ./agnes run}, so its one scheduler thread belongs to the server and serves every deployment
-     * (it must not pin a version: that is what the class-loader assertions check).
+     * PostHog integration's HTTP clients, the LLM SDKs' OkHttp, the embedded databases' helpers). Not DuckDB's
+     * statement-timeout scheduler: DuckDB is a server library here, as in {@code ./agnes run}, so its one scheduler
+     * thread belongs to the server and serves every deployment (it must not pin a version: that is what the
+     * class-loader assertions check).
      */
     static final Pattern OURS = Pattern.compile("(?i)(?!duckdb-query-cancel-scheduler-thread$).*(agnes|posthog|okhttp|okio|duckdb|h2 |mvstore|kotlin).*");
     /**

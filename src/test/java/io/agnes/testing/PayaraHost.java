@@ -129,17 +129,6 @@ public final class PayaraHost {
     }
 
     /**
-     * Points every server thread that carries an undeployed version's web class loader as its context class loader
-     * at that loader's parent, and returns the threads' names. Payara starts some threads during an undeploy, after
-     * the application's listeners ran (its log file writer, the new root context's background processor), and they
-     * inherit the version being undeployed: which version each one pins depends on which undeploy started it, so
-     * the count of versions pinned that way varies from run to run (one or two), and nothing inside the WAR can
-     * reach them (docs/performance.md, "What the server itself pins"). Releasing them here, as a fixed Payara would,
-     * leaves what the test must judge: what Agnes and the libraries it loads keep alive. Threads whose own class
-     * belongs to a web application (Okio's watchdog, say) are left alone: they pin their version by their class,
-     * which is what the thread assertions are for.
-     */
-    /**
      * Payara Micro's bundled H2 (its own class loader loads it, ahead of the WAR's copy) creates ready-made
      * {@code SQLException}s when its classes initialise ({@code DbException.SQL_OOME}, {@code TraceObject.SQL_OOME}),
      * and their backtraces keep every class on the stack at that moment: the Agnes version that opened the server's
@@ -157,6 +146,17 @@ public final class PayaraHost {
         }
     }
 
+    /**
+     * Points every server thread that carries an undeployed version's web class loader as its context class loader
+     * at that loader's parent, and returns the threads' names. Payara starts some threads during an undeploy, after
+     * the application's listeners ran (its log file writer, the new root context's background processor), and they
+     * inherit the version being undeployed: which version each one pins depends on which undeploy started it, so
+     * the count of versions pinned that way varies from run to run (one or two), and nothing inside the WAR can
+     * reach them (docs/performance.md, "What the server itself pins"). Releasing them here, as a fixed Payara would,
+     * leaves what the test must judge: what Agnes and the libraries it loads keep alive. Threads whose own class
+     * belongs to a web application (Okio's watchdog, say) are left alone: they pin their version by their class,
+     * which is what the thread assertions are for.
+     */
     static List<String> releaseUndeployedContextLoaders() {
         List<String> released = new ArrayList<>();
         for (Thread thread : Thread.getAllStackTraces().keySet()) {
