@@ -20,7 +20,7 @@ public class CurrentUser {
         return Optional.ofNullable(user);
     }
 
-    /** For JSP views: the user or null. */
+    /** For JSP views, and code on every page that would only unwrap the Optional: the user or null. */
     public AuthenticatedUser getUser() {
         return user;
     }

@@ -86,6 +86,11 @@ final class FeatureFlags {
             return size() > MAX_CACHED_IDS;
         }
     };
+    /**
+     * Set (under the lock) once PostHog's first answer is cached: until then {@link #known} has nothing to find and
+     * takes neither the lock nor the time, on every page of a deployment that never asked for a flag.
+     */
+    private volatile boolean anyAnswerCached;
     /** Guarded by {@link #cache}: until when PostHog is not asked, after a failure. */
     private long quietUntil;
     private boolean hasFailed;
@@ -203,11 +208,13 @@ final class FeatureFlags {
         }
         try {
             Map<String, FlagResult> cached = Map.of();
-            long now = clock.getAsLong();
-            synchronized (cache) {
-                Cached entry = cache.get(distinctId);
-                if (entry != null && entry.answer() != null && now - entry.expiresAt() < 0) {
-                    cached = entry.answer().flags(); // immutable
+            if (anyAnswerCached) {
+                long now = clock.getAsLong();
+                synchronized (cache) {
+                    Cached entry = cache.get(distinctId);
+                    if (entry != null && entry.answer() != null && now - entry.expiresAt() < 0) {
+                        cached = entry.answer().flags(); // immutable
+                    }
                 }
             }
             FlagDefinitions local = definitions;
@@ -309,6 +316,7 @@ final class FeatureFlags {
                 long ttl = answer.errorsWhileComputing() ? Math.min(errorTtlNanos, cacheTtlNanos) : cacheTtlNanos;
                 if (ttl > 0) {
                     cache.put(distinctId, new Cached(answer, now + ttl, null, false));
+                    anyAnswerCached = true;
                 } else {
                     cache.remove(distinctId);
                 }

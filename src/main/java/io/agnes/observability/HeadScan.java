@@ -19,6 +19,13 @@ final class HeadScan {
     interface Units {
         int at(int index);
 
+        /**
+         * The index of the first unit in {@code [from, to)} that can start a match
+         * ({@link StreamingHeadMatcher#startsMatch}), or {@code to}: one call for the run of units an idle matcher
+         * would only look at and pass over, most of a head.
+         */
+        int nextMatchStart(int from, int to);
+
         void emit(int from, int to) throws IOException;
     }
 
@@ -57,6 +64,19 @@ final class HeadScan {
     /** Scans {@code units[from, to)}; see {@link Outcome} for what went on. */
     Outcome feed(Units units, int from, int to) throws IOException {
         for (int i = from; i < to; i++) {
+            if (matcher.idle()) {
+                int stop = (int) Math.min(to, i + (limit - scanned)); // scanned < limit: checked after every unit
+                int next = units.nextMatchStart(i, stop);
+                scanned += next - i;
+                i = next;
+                if (i == stop) {
+                    if (scanned >= limit) {
+                        release();
+                        return Outcome.LIMIT;
+                    }
+                    break;
+                }
+            }
             StreamingHeadMatcher.Found found = matcher.feed(units.at(i));
             scanned++;
             if (found == StreamingHeadMatcher.Found.HEAD_END) {

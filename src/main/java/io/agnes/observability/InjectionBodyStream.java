@@ -24,6 +24,15 @@ final class InjectionBodyStream extends ServletOutputStream {
         }
 
         @Override
+        public int nextMatchStart(int from, int to) {
+            int i = from;
+            while (i < to && !StreamingHeadMatcher.startsMatch(bytes[i])) {
+                i++;
+            }
+            return i;
+        }
+
+        @Override
         public void emit(int from, int to) throws IOException {
             if (to > from) {
                 response.containerStream().write(bytes, from, to - from);

@@ -23,6 +23,15 @@ final class InjectionBodyWriter extends Writer {
         }
 
         @Override
+        public int nextMatchStart(int from, int to) {
+            int i = from;
+            while (i < to && !StreamingHeadMatcher.startsMatch(chars[i])) {
+                i++;
+            }
+            return i;
+        }
+
+        @Override
         public void emit(int from, int to) throws IOException {
             if (to > from) {
                 response.containerWriter().write(chars, from, to - from);
@@ -34,6 +43,15 @@ final class InjectionBodyWriter extends Writer {
         @Override
         public int at(int index) {
             return text.charAt(index);
+        }
+
+        @Override
+        public int nextMatchStart(int from, int to) {
+            int i = from;
+            while (i < to && !StreamingHeadMatcher.startsMatch(text.charAt(i))) {
+                i++;
+            }
+            return i;
         }
 
         @Override

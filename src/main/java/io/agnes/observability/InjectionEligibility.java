@@ -100,7 +100,11 @@ final class InjectionEligibility {
                 }
                 at = type.indexOf(';', start);
                 if (type.regionMatches(true, start, "charset=", 0, 8)) {
-                    String value = type.substring(start + 8, at < 0 ? type.length() : at).trim();
+                    int end = at < 0 ? type.length() : at;
+                    if (end - start == 13 && type.startsWith("UTF-8", start + 8)) {
+                        return "UTF-8"; // nearly every page's, as the container writes it: no copy made
+                    }
+                    String value = type.substring(start + 8, end).trim();
                     if (value.length() > 1 && value.startsWith("\"") && value.endsWith("\"")) {
                         value = value.substring(1, value.length() - 1);
                     }

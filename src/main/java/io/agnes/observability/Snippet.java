@@ -130,6 +130,11 @@ public final class Snippet {
             return new Piece(text, asciiBytes(text), null);
         }
 
+        /** Text known to be ASCII (checked by the caller), spared the scan {@link #of} makes: a piece of every page. */
+        static Piece ofAscii(String text) {
+            return new Piece(text, text.getBytes(StandardCharsets.US_ASCII), null);
+        }
+
         /** For text in every page: compressed now, once. */
         static Piece shared(String text) {
             byte[] ascii = asciiBytes(text);

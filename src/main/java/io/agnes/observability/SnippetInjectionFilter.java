@@ -5,6 +5,7 @@ import io.agnes.web.FinishOnAsyncComplete;
 import io.agnes.web.Setting;
 import io.agnes.web.Settings;
 
+import io.agnes.auth.AuthenticatedUser;
 import io.agnes.auth.CurrentUser;
 import jakarta.enterprise.context.ContextNotActiveException;
 import jakarta.inject.Inject;
@@ -160,7 +161,8 @@ public class SnippetInjectionFilter extends HttpFilter {
     /** The signed-in user of the page being written, or null (anonymous, or no request context on this thread). */
     private SnippetContext.User pageUser() {
         try {
-            return currentUser.get().map(u -> new SnippetContext.User(u.id(), u.email(), u.displayName())).orElse(null);
+            AuthenticatedUser user = currentUser.getUser();
+            return user == null ? null : new SnippetContext.User(user.id(), user.email(), user.displayName());
         } catch (ContextNotActiveException e) {
             return null;
         }

@@ -158,7 +158,7 @@ public final class SnippetRenderer {
             String checkedNonce = SnippetContext.nonce(nonce);
             Map<String, Object> checkedFlags = SnippetContext.flags(flags);
             Snippet.Piece start = checkedNonce == null ? SCRIPT_START
-                    : Snippet.Piece.of("<script nonce=\"" + checkedNonce + '"');
+                    : Snippet.Piece.ofAscii("<script nonce=\"" + checkedNonce + '"'); // the nonce is base64
             return Snippet.of(start, opening, tracingHeaders(tracingHost), identity(user, checkedFlags), closing);
         }
 

@@ -65,6 +65,19 @@ final class StreamingHeadMatcher {
         return Found.NOTHING;
     }
 
+    /**
+     * No match is under way: feeding a unit that cannot start one ({@link #startsMatch}) changes nothing and finds
+     * nothing, so a caller may skip such units without feeding them.
+     */
+    boolean idle() {
+        return tagMatched == 0 && guardMatched == 0;
+    }
+
+    /** Whether a unit can start a match: the first of {@code </head} or of {@code posthog.init}. */
+    static boolean startsMatch(int unit) {
+        return unit == '<' || unit == 'p';
+    }
+
     /** The last units fed that may still begin {@code </head…>}: hold them back, they may need a snippet before them. */
     int pending() {
         return tagMatched + whitespace;

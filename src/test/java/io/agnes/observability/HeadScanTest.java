@@ -21,6 +21,15 @@ class HeadScanTest {
             }
 
             @Override
+            public int nextMatchStart(int from, int to) {
+                int i = from;
+                while (i < to && !StreamingHeadMatcher.startsMatch(text.charAt(i))) {
+                    i++;
+                }
+                return i;
+            }
+
+            @Override
             public void emit(int from, int to) {
                 out.append(text, from, to);
             }
@@ -83,6 +92,11 @@ class HeadScanTest {
     void theScanGivesUpAfterItsLimitAndResetStartsAfresh() throws IOException {
         String filler = "x".repeat(999);
         assertThat(scan.feed(units(filler + "<"), 0, 1_000)).isEqualTo(HeadScan.Outcome.LIMIT);
+        assertThat(scan.scanned()).isEqualTo(1_000);
+        scan.reset();
+        assertThat(scan.feed(units(filler), 0, 999)).isEqualTo(HeadScan.Outcome.MORE);
+        assertThat(scan.feed(units("xx</head>"), 0, 9)).as("the limit falls inside a run of units passed over")
+                .isEqualTo(HeadScan.Outcome.LIMIT);
         assertThat(scan.scanned()).isEqualTo(1_000);
 
         out.setLength(0);

@@ -327,6 +327,9 @@ class SnippetInjectionFilterTest {
         response.setCharacterEncoding("windows-1252"); // what the container answers when the type names none
 
         assertThat(InjectionEligibility.charset(response, "text/html;charset=UTF-16")).isEqualTo("UTF-16");
+        assertThat(InjectionEligibility.charset(response, "text/html;charset=UTF-8")).isEqualTo("UTF-8");
+        assertThat(InjectionEligibility.charset(response, "text/html;charset=utf-8")).isEqualTo("utf-8");
+        assertThat(InjectionEligibility.charset(response, "text/html;charset=UTF-88")).isEqualTo("UTF-88");
         assertThat(InjectionEligibility.charset(response, "text/html; Charset = \"Shift_JIS\"")).isEqualTo("windows-1252");
         assertThat(InjectionEligibility.charset(response, "text/html; CHARSET=\"Shift_JIS\"")).isEqualTo("Shift_JIS");
         assertThat(InjectionEligibility.charset(response, "text/html; level=1;  charset=utf-8 ; q=x")).isEqualTo("utf-8");
