@@ -25,11 +25,7 @@ final class InjectionBodyStream extends ServletOutputStream {
 
         @Override
         public int nextMatchStart(int from, int to) {
-            int i = from;
-            while (i < to && !StreamingHeadMatcher.startsMatch(bytes[i])) {
-                i++;
-            }
-            return i;
+            return StreamingHeadMatcher.nextMatchStart(bytes, from, to);
         }
 
         @Override

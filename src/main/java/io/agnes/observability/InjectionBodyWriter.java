@@ -24,11 +24,7 @@ final class InjectionBodyWriter extends Writer {
 
         @Override
         public int nextMatchStart(int from, int to) {
-            int i = from;
-            while (i < to && !StreamingHeadMatcher.startsMatch(chars[i])) {
-                i++;
-            }
-            return i;
+            return StreamingHeadMatcher.nextMatchStart(chars, from, to);
         }
 
         @Override
@@ -47,11 +43,7 @@ final class InjectionBodyWriter extends Writer {
 
         @Override
         public int nextMatchStart(int from, int to) {
-            int i = from;
-            while (i < to && !StreamingHeadMatcher.startsMatch(text.charAt(i))) {
-                i++;
-            }
-            return i;
+            return StreamingHeadMatcher.nextMatchStart(text, from, to);
         }
 
         @Override

@@ -78,6 +78,33 @@ final class StreamingHeadMatcher {
         return unit == '<' || unit == 'p';
     }
 
+    /** The index of the first unit in {@code units[from, to)} that {@link #startsMatch}, or {@code to}. */
+    static int nextMatchStart(byte[] units, int from, int to) {
+        int i = from;
+        while (i < to && !startsMatch(units[i])) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The index of the first unit in {@code units[from, to)} that {@link #startsMatch}, or {@code to}. */
+    static int nextMatchStart(char[] units, int from, int to) {
+        int i = from;
+        while (i < to && !startsMatch(units[i])) {
+            i++;
+        }
+        return i;
+    }
+
+    /** The index of the first unit in {@code units[from, to)} that {@link #startsMatch}, or {@code to}. */
+    static int nextMatchStart(CharSequence units, int from, int to) {
+        int i = from;
+        while (i < to && !startsMatch(units.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
     /** The last units fed that may still begin {@code </head…>}: hold them back, they may need a snippet before them. */
     int pending() {
         return tagMatched + whitespace;

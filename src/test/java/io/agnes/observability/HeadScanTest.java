@@ -22,11 +22,7 @@ class HeadScanTest {
 
             @Override
             public int nextMatchStart(int from, int to) {
-                int i = from;
-                while (i < to && !StreamingHeadMatcher.startsMatch(text.charAt(i))) {
-                    i++;
-                }
-                return i;
+                return StreamingHeadMatcher.nextMatchStart(text, from, to);
             }
 
             @Override

@@ -37,6 +37,24 @@ class StreamingHeadMatcherTest {
     }
 
     @Test
+    void theRunOfUnitsThatCannotStartAMatchIsFoundInBytesCharsAndText() {
+        String text = "<meta charset=utf-8>Zürich ☃ </title>x posthog";
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        char[] chars = text.toCharArray();
+        assertThat(StreamingHeadMatcher.nextMatchStart(text, 0, text.length())).isZero();
+        assertThat(StreamingHeadMatcher.nextMatchStart(text, 1, text.length())).isEqualTo(text.indexOf("</title>"));
+        assertThat(StreamingHeadMatcher.nextMatchStart(chars, 1, chars.length)).isEqualTo(text.indexOf("</title>"));
+        int slashInBytes = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("</title>");
+        assertThat(StreamingHeadMatcher.nextMatchStart(bytes, 1, bytes.length)).as("bytes of Ü and ☃ start nothing")
+                .isEqualTo(slashInBytes);
+        int afterTitle = text.indexOf("</title>") + 1;
+        assertThat(StreamingHeadMatcher.nextMatchStart(text, afterTitle, text.length())).isEqualTo(text.indexOf("posthog"));
+        assertThat(StreamingHeadMatcher.nextMatchStart(text, afterTitle, text.indexOf("posthog")))
+                .as("nothing before the end of the range").isEqualTo(text.indexOf("posthog"));
+        assertThat(StreamingHeadMatcher.nextMatchStart(chars, 5, 5)).isEqualTo(5);
+    }
+
+    @Test
     void the_match_length_covers_the_tag_and_its_whitespace() {
         StreamingHeadMatcher matcher = new StreamingHeadMatcher();
         "<p></head \n>".chars().forEach(matcher::feed);
