@@ -284,6 +284,19 @@ final class AgnesProcess implements AutoCloseable {
         return file;
     }
 
+    /** Starts async-profiler (CPU samples every 1 ms of CPU, all threads) through the attach API. */
+    void startProfiler(Path library) throws Exception {
+        // the inner quotes keep the agent's options one argument: jcmd would read "event=cpu" as an option of its own
+        jcmd("JVMTI.agent_load", library.toString(), "\"start,event=cpu,interval=1ms\"");
+    }
+
+    /** Stops it and writes the samples since {@link #startProfiler} to {@code <dir>/<cell>.collapsed}, one stack a line. */
+    Path stopProfiler(Path library, String cell) throws Exception {
+        Path file = dir.resolve(cell + ".collapsed").toAbsolutePath();
+        jcmd("JVMTI.agent_load", library.toString(), "\"stop,file=" + file + ",collapsed\"");
+        return file;
+    }
+
     private String jcmd(String... command) throws Exception {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         List<String> line = new ArrayList<>(List.of(jcmd, String.valueOf(process.pid())));

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -35,7 +36,11 @@ import java.util.stream.IntStream;
  * decides is the widest error of a page's ratio (two identical servers differed by 3–8 % over a whole start), and
  * only more starts narrow it.
  * Writes the report (Markdown) to stdout and to {@code target/load/<run>/report.md}. {@code --jfr} records the
- * measured rounds of each server with JFR (default settings), to find where a ratio's time goes.
+ * measured rounds of each server with JFR (default settings), to find where a ratio's time goes. {@code --profile=<path
+ * of libasyncProfiler.so>} profiles every measured cell of every server with async-profiler (CPU, 1 ms: also zlib, the
+ * collector, the JIT and the kernel, which JFR does not see), one collapsed-stack file per cell next to the server's
+ * log, and {@code cells.tsv} with the requests of each: all four servers bear the same perturbation, and a stack's
+ * samples ÷ requests compare configurations frame by frame within the run.
  */
 public final class LoadRun {
 
@@ -96,10 +101,13 @@ public final class LoadRun {
     private final String password = System.getenv().getOrDefault("LOAD_ADMIN_PASSWORD", "load-" + UUID.randomUUID());
 
     private final boolean jfr;
+    /** async-profiler's agent library ({@code --profile=}), or null. */
+    private final Path profiler;
 
-    private LoadRun(boolean quick, boolean jfr, boolean pagesOnly) throws IOException {
+    private LoadRun(boolean quick, boolean jfr, Path profiler, boolean pagesOnly) throws IOException {
         this.quick = quick;
         this.jfr = jfr;
+        this.profiler = profiler;
         this.targets = pagesOnly ? PAGE_TARGETS : ALL_TARGETS;
         // many short cells rather than a few long ones: on a 2-core machine a single cell of one configuration moves
         // by ±10 % (GC, JIT, scheduling), and the median of many interleaved per-round ratios is what resolves 3 %
@@ -123,10 +131,16 @@ public final class LoadRun {
         boolean quick = list.contains("--quick");
         String mode = list.stream().filter(a -> !a.startsWith("--")).findFirst().orElse("all");
         if (!List.of("all", "throughput", "pages", "faults").contains(mode)) {
-            System.err.println("Usage: ./agnes load [--quick] [--jfr] [all|throughput|pages|faults]   (got '" + mode + "')");
+            System.err.println("Usage: ./agnes load [--quick] [--jfr] [--profile=<libasyncProfiler.so>] [all|throughput|pages|faults]   (got '" + mode + "')");
             System.exit(2);
         }
-        new LoadRun(quick, list.contains("--jfr"), mode.equals("pages")).run(mode);
+        Path profiler = list.stream().filter(a -> a.startsWith("--profile=")).findFirst()
+                .map(a -> Path.of(a.substring("--profile=".length())).toAbsolutePath()).orElse(null);
+        if (profiler != null && !Files.isRegularFile(profiler)) {
+            System.err.println("--profile: no async-profiler library at " + profiler + " (docs/performance.md, \"How to profile a server\")");
+            System.exit(2);
+        }
+        new LoadRun(quick, list.contains("--jfr"), profiler, mode.equals("pages")).run(mode);
     }
 
     private void run(String mode) throws Exception {
@@ -276,6 +290,12 @@ public final class LoadRun {
                 server.startRecording();
             }
         }
+        if (profiler != null) { // the agent's first load (library, symbols) before the first measured cell
+            for (AgnesProcess server : abc) {
+                server.startProfiler(profiler);
+                server.stopProfiler(profiler, "warm-up");
+            }
+        }
         List<AgnesProcess.GcTotals> gcBefore = new ArrayList<>();
         for (AgnesProcess server : abc) {
             gcBefore.add(server.gcTotals());
@@ -294,11 +314,20 @@ public final class LoadRun {
                     for (int k = 0; k < CONFIGS; k++) {
                         int config = (k + round) % CONFIGS; // rotate who goes first, so no configuration always follows another
                         AgnesProcess server = abc.get(config);
+                        if (profiler != null) {
+                            server.startProfiler(profiler);
+                        }
                         Duration before = server.cpuTime();
                         AgnesProcess.ThreadCpu threadsBefore = server.threadCpu();
                         Wrk.Result result = wrk(server, targets.get(t), cellSeconds);
                         Duration used = server.cpuTime().minus(before);
                         Map<String, Long> usedByGroup = server.threadCpu().since(threadsBefore);
+                        if (profiler != null) {
+                            String cell = "t" + t + "-r" + (round + 1);
+                            server.stopProfiler(profiler, cell);
+                            Files.writeString(work.resolve("cells.tsv"), server.name + "\t" + cell + "\t" + targets.get(t).label()
+                                    + "\t" + result.requests() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                        }
                         measured.results.get(t).get(config).add(result);
                         long requests = Math.max(1, result.requests());
                         measured.cpu.get(t).get(config).add(used.toNanos() / 1e6 / requests);
