@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -352,7 +353,11 @@ final class AgnesProcess implements AutoCloseable {
     }
 
 
-    /** SIGTERM (Payara's shutdown hook undeploys Agnes, which flushes PostHog), then a kill after 60 s. */
+    /**
+     * SIGTERM (Payara's shutdown hook undeploys Agnes, which flushes PostHog), then a kill after 60 s. Then Payara's
+     * unpacked runtime (~500 MB a start) goes: a full run starts 20-30 servers, and keeping them filled the disk.
+     * The logs and profiles next to it stay.
+     */
     @Override
     public void close() {
         process.destroy();
@@ -363,6 +368,23 @@ final class AgnesProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
+        }
+        if (!process.isAlive()) {
+            deleteTree(dir.resolve("runtime"));
+            deleteTree(dir.resolve("tmp"));
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException e) {
+            System.err.println("Could not delete " + root + ": " + e.getMessage()); // disk space only; the run goes on
         }
     }
 
