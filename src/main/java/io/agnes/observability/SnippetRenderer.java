@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li>PostHog's official stub loader ({@link #STUB}): a queue standing in for posthog-js and an async
  * {@code array.js} load.</li>
  * <li>{@code posthog.init(key, config)}. The config is written by {@link EventJson#writeForScript}, so every
- * embedded value is escaped for a script context; the {@code loaded} callback is code, appended to it.</li>
+ * embedded value is escaped for a script context; the {@code loaded} callback and the hook that gives posthog-js's
+ * own {@code <style>} elements the script's CSP nonce ({@link #STYLESHEET_NONCE}) are code, appended to it.</li>
  * <li>{@code error} and {@code unhandledrejection} listeners that forward to {@code posthog.captureException}
  * until posthog-js's own exception autocapture is installed, never throwing.</li>
  * </ol>
@@ -84,6 +85,21 @@ public final class SnippetRenderer {
             + "w.addEventListener(\"unhandledrejection\",function(v){"
             + "c(v.reason!=null?v.reason:new Error(\"Unhandled promise rejection\"))});";
 
+    /**
+     * The nonce of the snippet's own {@code <script>} element (the response's CSP nonce; empty without one), read
+     * where the script runs, so the text every page shares stays shared.
+     */
+    static final String NONCE = "var nonce=d.currentScript&&d.currentScript.nonce;";
+
+    /**
+     * posthog-js's surveys, product tours and conversations style themselves with a {@code <style>} element of their
+     * own, which a CSP without {@code 'unsafe-inline'} in {@code style-src} (Agnes' own) blocks unless it carries the
+     * page's nonce: unstyled, a survey is a few lines of text in the page's flow. Agnes' policy allows the same nonce
+     * for scripts and styles ({@code ContentSecurityPolicy}). Scripts need nothing: posthog-js loads them from the
+     * assets host, which {@code script-src} lists.
+     */
+    static final String STYLESHEET_NONCE = ",\"prepare_external_dependency_stylesheet\":function(s){if(nonce)s.nonce=nonce;return s}";
+
     private static final List<String> USER_PROPERTIES = List.of(IdentifyMode.USER_ID, IdentifyMode.USER_EMAIL,
             IdentifyMode.USER_NAME);
 
@@ -138,8 +154,8 @@ public final class SnippetRenderer {
             this.deployment = deployment;
             String config = EventJson.writeForScript(sharedConfig(deployment));
             this.opening = Snippet.Piece.shared(">(function(w,d){if(w.posthog&&(w.posthog.__SV||w.posthog.__loaded))return;\n"
-                    + STUB + '\n' + "posthog.init(" + EventJson.writeForScript(deployment.projectKey()) + ','
-                    + config.substring(0, config.length() - 1));
+                    + NONCE + STUB + '\n' + "posthog.init(" + EventJson.writeForScript(deployment.projectKey()) + ','
+                    + config.substring(0, config.length() - 1) + STYLESHEET_NONCE);
             this.closing = Snippet.Piece.shared("});\n" + ERROR_LISTENERS + "\n})(window,document);</script>");
             this.anonymous = identityPiece(EventIdentity.anonymous(), Map.of(), true);
         }

@@ -9,7 +9,8 @@ import java.util.Locale;
  * The Content-Security-Policy of Agnes' responses: scripts, styles, images and connections from Agnes' own origin
  * only, plus exactly the extra sources another feature asks for (PostHog's hosts, when that integration is on).
  * Agnes' pages have no inline script, style or event handler, so nothing needs {@code 'unsafe-inline'}; a script
- * that is inserted into a page (the PostHog snippet) is allowed by the response's nonce.
+ * that is inserted into a page (the PostHog snippet), and the style elements it adds, are allowed by the response's
+ * nonce.
  *
  * <p>The text is put together once, here; a response only adds its nonce (one concatenation), or gets the same
  * string every time when there is no nonce: it goes on every response Agnes serves.
@@ -55,32 +56,37 @@ public final class ContentSecurityPolicy {
 
     private final Mode mode;
     private final boolean withNonce;
-    /** The whole value when no nonce goes in; else the text before the nonce, and after it. */
+    /** The whole value when no nonce goes in; else the text before the nonce, between its two places, and after. */
     private final String withoutNonce;
     private final String beforeNonce;
+    private final String betweenNonces;
     private final String afterNonce;
 
     /**
      * @param mode          {@code AGNES_CONTENT_SECURITY_POLICY}
      * @param extraScripts  sources added to {@code script-src}
      * @param extraConnects sources added to {@code connect-src}
-     * @param withNonce     whether each response gets a fresh {@code 'nonce-…'} in {@code script-src}
+     * @param withNonce     whether each response gets a fresh {@code 'nonce-…'} in {@code script-src} and
+     *                      {@code style-src}
      */
     public ContentSecurityPolicy(Mode mode, List<String> extraScripts, List<String> extraConnects, boolean withNonce) {
         this.mode = mode;
         this.withNonce = withNonce;
         String start = "default-src 'self'; script-src 'self'";
-        StringBuilder rest = new StringBuilder(256);
+        StringBuilder scripts = new StringBuilder(128);
         // 'self' is always there; a feature naming it again (a same-origin proxy) adds nothing
-        extraScripts.stream().filter(source -> !source.equals("'self'")).distinct().forEach(source -> rest.append(' ').append(source));
-        rest.append("; connect-src 'self'");
-        extraConnects.stream().filter(source -> !source.equals("'self'")).distinct().forEach(source -> rest.append(' ').append(source));
+        extraScripts.stream().filter(source -> !source.equals("'self'")).distinct().forEach(source -> scripts.append(' ').append(source));
+        StringBuilder middle = new StringBuilder(256).append("; connect-src 'self'");
+        extraConnects.stream().filter(source -> !source.equals("'self'")).distinct().forEach(source -> middle.append(' ').append(source));
         // data: images are what browsers and posthog-js's replay use for small inline images; no remote images
-        rest.append("; img-src 'self' data:; style-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self';"
-                + " form-action 'self'; frame-ancestors 'none'");
-        this.withoutNonce = start + rest;
+        middle.append("; img-src 'self' data:; style-src 'self'");
+        String end = "; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+        this.withoutNonce = start + scripts + middle + end;
+        // The nonce in style-src too: posthog-js's surveys, product tours and conversations style themselves with
+        // a <style> element of their own, which the snippet gives the page's nonce (the one of its own <script>)
         this.beforeNonce = start + " 'nonce-";
-        this.afterNonce = "'" + rest;
+        this.betweenNonces = "'" + scripts + middle + " 'nonce-";
+        this.afterNonce = "'" + end;
     }
 
     public Mode mode() {
@@ -92,9 +98,9 @@ public final class ContentSecurityPolicy {
     }
 
     /**
-     * The policy sent on a response, with the nonce in its {@code script-src}: a request attribute
-     * ({@link #ATTRIBUTE}), so the snippet injector need not parse the header of every page to find the nonce
-     * again.
+     * The policy sent on a response, with the nonce in its {@code script-src} and {@code style-src}: a request
+     * attribute ({@link #ATTRIBUTE}), so the snippet injector need not parse the header of every page to find the
+     * nonce again.
      */
     public record Sent(String value, String nonce) {
 
@@ -110,6 +116,6 @@ public final class ContentSecurityPolicy {
 
     /** The header value for one response; {@code nonce} is ignored unless {@link #withNonce}. */
     public String value(String nonce) {
-        return withNonce && nonce != null ? beforeNonce + nonce + afterNonce : withoutNonce;
+        return withNonce && nonce != null ? beforeNonce + nonce + betweenNonces + nonce + afterNonce : withoutNonce;
     }
 }

@@ -281,6 +281,39 @@ class BrowserIT {
         }
     }
 
+    @Test
+    void aSurveyMadeInPostHogIsShownWithItsOwnStylesUnderAgnesContentSecurityPolicy() {
+        String survey = "survey-" + UUID.randomUUID();
+        String question = "What brought you to Agnes today?";
+        ChromeDriver browser = signedInBrowser();
+        posthog.survey(survey, question); // from the next page on
+        try {
+            browser.get(base() + "/catalog");
+            awaitPostHog(browser);
+            // posthog-js draws a popover survey in the open shadow root of a host element, styled by a <style> of its
+            // own in there: under Agnes' CSP (style-src 'self') that element needs the page's nonce
+            String host = ".PostHogSurvey-" + survey;
+            try {
+                new WebDriverWait(browser, PATIENCE).until(d -> Boolean.TRUE.equals(browser.executeScript(
+                        "var h=document.querySelector(arguments[0]);return !!(h&&h.shadowRoot"
+                                + "&&h.shadowRoot.querySelector('.ph-survey'))", host)));
+            } catch (RuntimeException e) {
+                throw new AssertionError("no survey on the page; console: " + BrowserTools.console(browser), e);
+            }
+            String inSurvey = "document.querySelector(arguments[0]).shadowRoot.querySelector('.ph-survey')";
+            assertThat((String) browser.executeScript("return " + inSurvey + ".innerText", host)).contains(question);
+            assertThat(browser.executeScript("return getComputedStyle(" + inSurvey + ").position", host))
+                    .as("the survey's stylesheet applies: a box fixed to the window's bottom, not text in the page's flow")
+                    .isEqualTo("fixed");
+            assertThat(BrowserTools.console(browser)).as("the browser refused nothing")
+                    .noneMatch(line -> line.contains("Content Security Policy"));
+            Captured shown = awaitBrowserEvent("survey shown", e -> survey.equals(e.property("$survey_id")));
+            assertThat(shown.distinctId()).isEqualTo(me().getString("id"));
+        } finally {
+            posthog.clearSurveys();
+        }
+    }
+
     // ---- helpers
 
     private ChromeDriver browser() {

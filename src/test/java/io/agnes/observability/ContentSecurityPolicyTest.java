@@ -50,7 +50,12 @@ class ContentSecurityPolicyTest {
                 .isEqualTo("script-src 'self' 'nonce-" + nonce + "' https://eu-assets.i.posthog.com");
         assertThat(directive(policy, "connect-src"))
                 .isEqualTo("connect-src 'self' https://eu.i.posthog.com https://eu-assets.i.posthog.com");
+        assertThat(directive(policy, "style-src")).as("posthog-js's surveys style themselves with <style> elements that"
+                + " the snippet gives its nonce").isEqualTo("style-src 'self' 'nonce-" + nonce + "'");
+        assertThat(policy).doesNotContain("unsafe");
         assertThat(SnippetNonce.of(List.of(policy))).as("what the injector puts on the <script>").isEqualTo(nonce);
+        assertThat(csp.value("another")).as("each response its own").contains("script-src 'self' 'nonce-another' ")
+                .contains("style-src 'self' 'nonce-another';").doesNotContain(nonce);
     }
 
     @Test
@@ -60,6 +65,7 @@ class ContentSecurityPolicyTest {
 
         assertThat(directive(policy, "script-src")).isEqualTo("script-src 'self' 'nonce-n0nce'");
         assertThat(directive(policy, "connect-src")).isEqualTo("connect-src 'self' https://eu.posthog.com");
+        assertThat(directive(policy, "style-src")).isEqualTo("style-src 'self' 'nonce-n0nce'");
     }
 
     @Test

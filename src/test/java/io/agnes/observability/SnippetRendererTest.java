@@ -285,7 +285,7 @@ class SnippetRendererTest {
 
         // the guard runs before the stub is defined, and also skips init and the listeners
         assertThat(snippet).startsWith("<script>(function(w,d){if(w.posthog&&(w.posthog.__SV||w.posthog.__loaded))return;\n"
-                + "!function(t,e){");
+                + SnippetRenderer.NONCE + "!function(t,e){");
         // the injection filter recognises an existing snippet by this text
         assertThat(snippet.split("posthog\\.init\\(", -1)).hasSize(2);
         assertThat(snippet).endsWith("})(window,document);</script>");
@@ -376,6 +376,9 @@ class SnippetRendererTest {
         assertThat(config.getJsonArray("tracing_headers")).isEqualTo(json("[\"agnes.example\"]"));
         assertThat(config.getJsonObject("session_recording").getBoolean("maskAllInputs")).isTrue();
         assertThat(run.getJsonArray("scriptsLoaded")).isEqualTo(json("[\"https://eu-assets.i.posthog.com/static/array.js\"]"));
+        assertThat(config.getString("prepare_external_dependency_stylesheet")).isEqualTo("function");
+        assertThat(run.getString("styleNonce")).as("posthog-js's own <style> elements (surveys) get the script's nonce")
+                .isEqualTo("n0nce");
         // loaded(ph): stale identity reset, super-properties, identify — the hostile name is only ever data
         JsonArray calls = run.getJsonArray("loadedCalls");
         assertThat(calls).isEqualTo(json("[[\"reset\"],"
@@ -400,6 +403,8 @@ class SnippetRendererTest {
         assertThat(run.getJsonArray("loadedCalls")).isEqualTo(json("[[\"reset\"],[\"unregister\",\"user_id\"],"
                 + "[\"unregister\",\"user_email\"],[\"unregister\",\"user_name\"],"
                 + "[\"register\",{\"environment\":\"production\",\"release\":\"2.4.1\"}]]"));
+        assertThat(run.get("styleNonce")).as("no CSP nonce on the page: posthog-js's <style> elements are left as they are")
+                .isEqualTo(jakarta.json.JsonValue.NULL);
     }
 
     // ---- one prepared snippet, many pages ----
@@ -552,8 +557,9 @@ class SnippetRendererTest {
         return snippet.substring(start, end < 0 ? snippet.length() : end);
     }
 
-    /** The init options as data: the JSON object before the appended {@code loaded} function. */
-    private static JsonObject config(String snippet) {
+    /** The init options as data: the JSON object before the appended {@code loaded} function, without the style hook. */
+    private static JsonObject config(String rendered) {
+        String snippet = rendered.replace(SnippetRenderer.STYLESHEET_NONCE, "");
         int start = snippet.indexOf("posthog.init(");
         int objectStart = snippet.indexOf(",{", start) + 1;
         int loaded = snippet.indexOf(",\"loaded\":function(ph){", objectStart);
@@ -600,7 +606,9 @@ class SnippetRendererTest {
     private static JsonObject runInNode(Path dir, String snippet, String storedUserState) throws Exception {
         Path body = Files.writeString(dir.resolve("snippet.js"), scriptBody(snippet), StandardCharsets.UTF_8);
         Path harness = Path.of(SnippetRendererTest.class.getResource("snippet-harness.js").toURI());
-        Process process = new ProcessBuilder("node", harness.toString(), body.toString(), storedUserState)
+        java.util.regex.Matcher nonce = java.util.regex.Pattern.compile("^<script nonce=\"([^\"]*)\"").matcher(snippet);
+        Process process = new ProcessBuilder("node", harness.toString(), body.toString(), storedUserState,
+                nonce.find() ? nonce.group(1) : "")
                 .redirectError(dir.resolve("stderr.txt").toFile()).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("node finished").isTrue();

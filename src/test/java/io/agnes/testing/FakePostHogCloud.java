@@ -4,6 +4,7 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonStructure;
@@ -40,6 +41,7 @@ import java.util.regex.Pattern;
  * <li>{@code /e/}, {@code /i/v0/e/}, {@code /s/} (browser events and replay, any body encoding — see
  * {@link PostHogJsBodies}), {@code /batch/} (Agnes' server events), {@code /flags/} and {@code /decide/} (both
  * sides' feature flags, told apart by the body: the server sends {@code api_key}, posthog-js {@code token});</li>
+ * <li>{@code /api/surveys/}: the surveys a test added ({@link #survey}), none by default;</li>
  * <li>CORS: every answer allows the calling origin (Agnes' pages are another origin), preflights included.</li>
  * </ul>
  * Anything else is answered 404 and kept in {@link #unknownRequests()}, so a test notices when posthog-js starts
@@ -102,6 +104,8 @@ public final class FakePostHogCloud implements AutoCloseable {
     private final List<JsonObject> flagsRequests = new CopyOnWriteArrayList<>();
     private final Map<String, Object> flags = new ConcurrentHashMap<>();
     private volatile int browserFlagsStatus = 200;
+    /** The project's surveys ({@code /api/surveys/}); none: the remote config says surveys are off. */
+    private final List<JsonObject> surveys = new CopyOnWriteArrayList<>();
 
     private FakePostHogCloud(Path dist) {
         this.dist = dist.toAbsolutePath().normalize();
@@ -136,6 +140,29 @@ public final class FakePostHogCloud implements AutoCloseable {
      */
     public FakePostHogCloud browserFlagsStatus(int status) {
         browserFlagsStatus = status;
+        return this;
+    }
+
+    /**
+     * A running popover survey with one open question, shown to everyone on every page (no conditions) from now on:
+     * the remote config turns surveys on and {@code /api/surveys/} lists it. {@link #clearSurveys} ends that.
+     */
+    public FakePostHogCloud survey(String id, String question) {
+        surveys.add(Json.createObjectBuilder()
+                .add("id", id).add("name", "Survey " + id).add("description", "").add("type", "popover")
+                .add("questions", Json.createArrayBuilder().add(Json.createObjectBuilder()
+                        .add("id", id + "-q1").add("type", "open").add("question", question)
+                        .add("description", "").add("originalQuestionIndex", 0)))
+                .addNull("conditions").addNull("appearance")
+                .addNull("linked_flag_key").addNull("targeting_flag_key").addNull("internal_targeting_flag_key")
+                .add("start_date", "2026-01-01T00:00:00Z").addNull("end_date")
+                .addNull("current_iteration").addNull("current_iteration_start_date")
+                .add("schedule", "once").build());
+        return this;
+    }
+
+    public FakePostHogCloud clearSurveys() {
+        surveys.clear();
         return this;
     }
 
@@ -193,6 +220,11 @@ public final class FakePostHogCloud implements AutoCloseable {
                 status = capture(exchange, Source.BROWSER);
             } else if (path.startsWith("/flags") || path.startsWith("/decide")) {
                 status = flags(exchange);
+            } else if (path.equals("/api/surveys/") || path.equals("/api/surveys")) {
+                JsonArrayBuilder listed = Json.createArrayBuilder();
+                surveys.forEach(listed::add);
+                status = answer(exchange, 200, "application/json",
+                        Json.createObjectBuilder().add("surveys", listed).build().toString());
             } else if (REMOTE_CONFIG.matcher(path).matches()) {
                 status = remoteConfig(exchange, REMOTE_CONFIG.matcher(path));
             } else if (STATIC.matcher(path).matches()) {
@@ -284,9 +316,10 @@ public final class FakePostHogCloud implements AutoCloseable {
     /**
      * What PostHog Cloud answers for a project with session replay on and the rest at its defaults: replay to
      * {@code /s/} with no sampling and no minimum duration, console logs and network payloads off, exception
-     * autocapture off (Agnes' snippet turns it on itself), no surveys, heatmaps or site apps.
+     * autocapture off (Agnes' snippet turns it on itself), no heatmaps or site apps, and surveys only when the
+     * project has one.
      */
-    static String remoteConfig(String token) {
+    static String remoteConfig(String token, boolean surveys) {
         return Json.createObjectBuilder()
                 .add("token", token)
                 .add("supportedCompression", Json.createArrayBuilder().add("gzip").add("gzip-js"))
@@ -313,7 +346,7 @@ public final class FakePostHogCloud implements AutoCloseable {
                         .add("eventTriggers", Json.createArrayBuilder())
                         .addNull("scriptConfig"))
                 .add("heatmaps", false)
-                .add("surveys", false)
+                .add("surveys", surveys)
                 .add("productTours", false)
                 .add("defaultIdentifiedOnly", true)
                 .add("siteApps", Json.createArrayBuilder())
@@ -323,7 +356,7 @@ public final class FakePostHogCloud implements AutoCloseable {
     private int remoteConfig(HttpExchange exchange, Matcher matcher) throws IOException {
         matcher.matches();
         String token = matcher.group(1);
-        String config = remoteConfig(token);
+        String config = remoteConfig(token, !surveys.isEmpty());
         if (matcher.group(2) == null) {
             return answer(exchange, 200, "application/json", config);
         }

@@ -2,17 +2,20 @@
 // The Java test cuts the body at the first "</script" exactly as a browser's HTML tokenizer does, so a value that
 // broke out of the script would show up here as a syntax error or as code that ran (alert).
 // Usage: node snippet-harness.js <body file> <"identified" | "anonymous": the browser's stored user state>
+//        <the nonce attribute of the <script> element, "" for none>
 'use strict';
 const fs = require('fs');
 const vm = require('vm');
 
 const body = fs.readFileSync(process.argv[2], 'utf8');
 const storedState = process.argv[3];
+const scriptNonce = process.argv[4] || '';
 const seen = { alerts: 0, listeners: {}, scriptsLoaded: [] };
 
 const document = {
   createElement: (tag) => ({ tagName: tag }),
   getElementsByTagName: () => [{ parentNode: { insertBefore: (element) => seen.scriptsLoaded.push(element.src) } }],
+  currentScript: { tagName: 'script', nonce: scriptNonce }, // while the script runs, as in a browser
 };
 const sandbox = {
   document,
@@ -24,6 +27,7 @@ vm.createContext(sandbox);
 
 vm.runInContext(body, sandbox);
 vm.runInContext(body, sandbox); // a second copy on the same page must do nothing
+document.currentScript = null; // as once the script has run: posthog-js calls the hook later
 
 const stub = sandbox.posthog;
 const inits = stub._i.length;
@@ -69,8 +73,13 @@ try {
   listenerThrew = true;
 }
 
+// the <style> element posthog-js's surveys add goes through this hook
+const prepare = config.prepare_external_dependency_stylesheet;
+const style = typeof prepare === 'function' ? prepare({ tagName: 'style' }) : null;
+
 const plainConfig = Object.assign({}, config);
 plainConfig.loaded = typeof config.loaded;
+plainConfig.prepare_external_dependency_stylesheet = typeof prepare;
 process.stdout.write(JSON.stringify({
   token,
   config: plainConfig,
@@ -84,4 +93,5 @@ process.stdout.write(JSON.stringify({
   directBeforeAutocapture,
   directAfterAutocapture,
   listenerThrew,
+  styleNonce: style && style.nonce !== undefined ? style.nonce : null,
 }));
