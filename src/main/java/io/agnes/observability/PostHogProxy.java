@@ -10,10 +10,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -45,6 +47,12 @@ import java.util.regex.Pattern;
  * else it is dropped) followed by the address the request came from. PostHog geolocates browser events by the
  * first address; a browser that forges the header can only misplace its own events, and behind a load balancer
  * that appends the real client address the chain stays correct.</li>
+ * <li>{@code Via}: the incoming chain, then this proxy as {@code 1.1 agnes-<random>} (a pseudonym drawn at start,
+ * never sent to browsers). A request whose incoming {@code Via} already names this proxy has come back to it:
+ * {@code POSTHOG_HOST} leads to Agnes itself (this or another Agnes' proxy path) instead of PostHog. Without this
+ * every hop would forward again and hold a thread each until the server ran out; the request is answered
+ * {@code 508 Loop Detected} at once, counted as refused, and the operator warned (at most once a minute) what to
+ * set. A chain longer than {@value #MAX_VIA_HOPS} hops is refused the same way: a loop through more proxies than that.</li>
  * <li>Request bodies are streamed ({@link RequestBodyPublisher}): no whole-body buffer; a body above
  * {@code maxRequestBytes} (64 MB, PostHog's advice for replay) is refused with 413, by its {@code Content-Length}
  * before anything is sent, or while streaming.</li>
@@ -72,6 +80,7 @@ public final class PostHogProxy {
 
     static final long MAX_REQUEST_BYTES = 64L * 1024 * 1024;
     static final int MAX_FORWARDED_HOPS = 10;
+    static final int MAX_VIA_HOPS = 10;
     static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "OPTIONS");
     static final List<String> REQUEST_HEADERS = List.of("Content-Type", "Content-Encoding", "User-Agent", "Accept",
             "Accept-Encoding", "Accept-Language", "If-None-Match", "If-Modified-Since");
@@ -88,6 +97,8 @@ public final class PostHogProxy {
     private final ScheduledExecutorService watchdog;
     private final HttpClient client;
     private final Set<Exchange> active = ConcurrentHashMap.newKeySet();
+    /** This proxy's entry in the {@code Via} chain of what it forwards. */
+    private final String via = "1.1 agnes-" + HexFormat.of().formatHex(randomBytes(6));
 
     /**
      * @param timeout the longest an exchange may go without progress (and the connect time limit); above zero
@@ -116,6 +127,12 @@ public final class PostHogProxy {
 
     public ProxyRoute route() {
         return route;
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] bytes = new byte[n];
+        new SecureRandom().nextBytes(bytes);
+        return bytes;
     }
 
     private static Thread daemon(Runnable task, String name) {
@@ -148,6 +165,12 @@ public final class PostHogProxy {
             refuse(response, 404, "Not a PostHog path");
             return;
         }
+        List<String> viaChain = viaChain(request.getHeaders("Via"));
+        if (viaChain.contains(via) || viaChain.size() >= MAX_VIA_HOPS) {
+            counters.loopRefused(route.apiUpstream(), viaChain.size());
+            answer(response, 508, "Agnes' PostHog proxy forwards to itself: POSTHOG_HOST must be PostHog, not Agnes");
+            return;
+        }
         long declared = request.getContentLengthLong();
         if (declared > maxRequestBytes) {
             refuse(response, 413, "Request body larger than " + maxRequestBytes + " bytes");
@@ -168,6 +191,8 @@ public final class PostHogProxy {
             }
         }
         upstream.header("X-Forwarded-For", forwardedFor(request.getHeaders("X-Forwarded-For"), request.getRemoteAddr()));
+        viaChain.add(via);
+        upstream.header("Via", String.join(", ", viaChain));
         RequestBodyPublisher body = null;
         if (method.equals("POST") && declared != 0) {
             body = new RequestBodyPublisher(request.getInputStream(), maxRequestBytes, executor, exchange::progress);
@@ -328,6 +353,23 @@ public final class PostHogProxy {
         }
         chain.add(remoteAddr);
         return String.join(", ", chain);
+    }
+
+    /** The entries of the incoming {@code Via} headers, in order (a value that is not a clean header value is left out). */
+    static List<String> viaChain(Enumeration<String> incoming) {
+        List<String> chain = new ArrayList<>();
+        for (String line : incoming == null ? List.<String>of() : Collections.list(incoming)) {
+            if (!isHeaderValue(line)) {
+                continue;
+            }
+            for (String entry : line.split(",")) {
+                String hop = entry.trim();
+                if (!hop.isEmpty()) {
+                    chain.add(hop);
+                }
+            }
+        }
+        return chain;
     }
 
     /** Printable ASCII and tabs only: nothing that could split or smuggle a header. */

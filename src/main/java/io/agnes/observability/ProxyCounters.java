@@ -24,6 +24,7 @@ public class ProxyCounters {
     private final AtomicLong bytesDown = new AtomicLong();
 
     private final RateLimitedWarning failureLog;
+    private final RateLimitedWarning loopLog;
 
     public ProxyCounters() {
         this(DEFAULT_LOG_INTERVAL, System::nanoTime);
@@ -31,6 +32,7 @@ public class ProxyCounters {
 
     ProxyCounters(Duration logInterval, LongSupplier nanoClock) {
         this.failureLog = new RateLimitedWarning(LOG, logInterval, nanoClock);
+        this.loopLog = new RateLimitedWarning(LOG, logInterval, nanoClock);
     }
 
     void forwarded() {
@@ -60,13 +62,30 @@ public class ProxyCounters {
                 + ". Cause: " + (error == null ? "-" : error), null);
     }
 
+    /**
+     * Counts, as refused, a request that came back to the proxy that had forwarded it (or passed more proxies than
+     * any way to PostHog does), and tells the operator what to fix, at most once per interval.
+     *
+     * @param posthogHost the API upstream, i.e. {@code POSTHOG_HOST}
+     * @param hops        the proxies the request had passed ({@code Via} entries)
+     */
+    void loopRefused(String posthogHost, int hops) {
+        refused.incrementAndGet();
+        loopLog.occurred(count -> "PostHog proxy: a request came back through Agnes' own proxy after " + hops
+                + " hop(s), so POSTHOG_HOST=" + posthogHost + " leads to Agnes (this server's or another Agnes'"
+                + " proxy path), not to PostHog; answered 508 Loop Detected"
+                + (count > 1 ? " (" + count + " such requests since the previous report)" : "")
+                + ". Set POSTHOG_HOST to PostHog itself (e.g. https://eu.i.posthog.com or your self-hosted PostHog):"
+                + " the browser already goes through POSTHOG_PROXY_PATH.", null);
+    }
+
     public ProxyStats snapshot() {
         return new ProxyStats(forwarded.get(), refused.get(), upstreamFailures.get(), bytesUp.get(), bytesDown.get());
     }
 
     /**
      * @param forwarded        requests sent on to PostHog (whatever PostHog answered)
-     * @param refused          requests answered by Agnes itself: unknown path, method, too large
+     * @param refused          requests answered by Agnes itself: unknown path, method, too large, a loop
      * @param upstreamFailures requests PostHog did not answer in time or at all (502/504 to the browser)
      * @param bytesUp          request body bytes forwarded to PostHog
      * @param bytesDown        response body bytes passed back to browsers

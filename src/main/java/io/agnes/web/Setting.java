@@ -38,7 +38,7 @@ public enum Setting {
     LLM_MAX_RETRIES("3", "Retries of an LLM call after a rate limit (429), a timeout or a server error (5xx), with exponential backoff; 0 = none."),
     LLM_MAX_TOKENS("1024", "Most tokens the model may generate in one answer."),
     POSTHOG_API_KEY("", "PostHog PROJECT API key (phc_...); empty = the PostHog integration is off. A personal key (phx_...) is refused: the integration stays off."),
-    POSTHOG_HOST("https://eu.i.posthog.com", "PostHog host (or your reverse proxy), an http(s) URL; e.g. https://us.i.posthog.com."),
+    POSTHOG_HOST("https://eu.i.posthog.com", "PostHog host (or your reverse proxy of PostHog), an http(s) URL; e.g. https://us.i.posthog.com. Never Agnes' own POSTHOG_PROXY_PATH: requests would come back to it (refused with 508 and a warning)."),
     POSTHOG_IDENTIFY_PII("email", "Which user details ride on events and on the browser's identify: none | id | email | full (adds the name)."),
     POSTHOG_REPLAY("true", "1/true/yes/on: session replay in the browser (inputs and sensitive page parts masked). Set but empty = the default."),
     POSTHOG_REPLAY_MASK_SELECTOR("", "Extra CSS selector whose text session replay masks, appended to the built-in list."),

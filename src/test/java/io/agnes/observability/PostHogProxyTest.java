@@ -248,6 +248,77 @@ class PostHogProxyTest {
     }
 
     @Test
+    void proxiesBeforeAgnesStayInTheViaChainAndAgnesAddsItselfWhichBrowsersNeverSee() throws IOException {
+        InMemoryResponse response = forward(InMemoryRequest.get("/ingest/flags/?v=2").header("Via", "1.1 corporate-proxy"));
+
+        assertThat(api.only().header("via")).matches("1\\.1 corporate-proxy, 1\\.1 agnes-[0-9a-f]{12}");
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(response.getHeaderNames()).map(String::toLowerCase).doesNotContain("via");
+    }
+
+    @Test
+    void aPostHogHostThatIsAgnesOwnProxyPathIsRefusedWhenTheRequestComesBackWithAWarningSayingWhatToSet()
+            throws IOException {
+        try (AgnesServer agnes = new AgnesServer()) {
+            String ownPath = agnes.url() + "/ingest";
+            agnes.proxy = new PostHogProxy(new ProxyRoute("/ingest", ownPath, ownPath, "x"), Duration.ofSeconds(5),
+                    1000, counters);
+            try {
+                long started = System.nanoTime();
+                agnes.proxy.forward(new InMemoryRequest("POST", "/ingest/batch/").content("{}".getBytes(), "text/plain"),
+                        browser());
+
+                assertThat(lastBrowser.getStatus()).as("PostHog's client gets the loop, not a hang").isEqualTo(508);
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+                assertThat(agnes.requests).as("forwarded once, refused when it came back").hasValue(1);
+                assertThat(counters.snapshot().forwarded()).isEqualTo(1);
+                assertThat(counters.snapshot().refused()).isEqualTo(1);
+                assertThat(logs.lines()).singleElement().asString().contains("POSTHOG_HOST=" + ownPath)
+                        .contains("508").contains("https://eu.i.posthog.com");
+            } finally {
+                agnes.proxy.stop();
+            }
+        }
+    }
+
+    @Test
+    void twoAgnesProxiesPointingAtEachOtherStopWhenTheRequestReachesTheFirstAgain() throws IOException {
+        try (AgnesServer first = new AgnesServer(); AgnesServer second = new AgnesServer()) {
+            first.proxy = new PostHogProxy(new ProxyRoute("/ingest", second.url() + "/ingest", second.url() + "/ingest",
+                    "x"), Duration.ofSeconds(5), 1000, counters);
+            second.proxy = new PostHogProxy(new ProxyRoute("/ingest", first.url() + "/ingest", first.url() + "/ingest",
+                    "x"), Duration.ofSeconds(5), 1000, new ProxyCounters());
+            try {
+                first.proxy.forward(InMemoryRequest.get("/ingest/flags/?v=2"), browser());
+
+                assertThat(lastBrowser.getStatus()).isEqualTo(508);
+                assertThat(second.requests).hasValue(1);
+                assertThat(first.requests).as("back at the first proxy: refused there").hasValue(1);
+            } finally {
+                first.proxy.stop();
+                second.proxy.stop();
+            }
+        }
+    }
+
+    @Test
+    void aRequestThatPassedMoreProxiesThanAnyWayToPostHogIsRefused() throws IOException {
+        String eleven = String.join(", ", java.util.Collections.nCopies(PostHogProxy.MAX_VIA_HOPS, "1.1 somewhere"));
+
+        InMemoryResponse response = forward(InMemoryRequest.get("/ingest/flags/").header("Via", eleven));
+
+        assertThat(response.getStatus()).isEqualTo(508);
+        assertThat(api.received).isEmpty();
+    }
+
+    private InMemoryResponse lastBrowser;
+
+    private InMemoryResponse browser() {
+        lastBrowser = new InMemoryRequest("GET", "/").response();
+        return lastBrowser;
+    }
+
+    @Test
     void postHogDownIsA502AtOnceCountedAndLoggedOncePerInterval() throws IOException {
         ProxyRoute down = new ProxyRoute("/ingest", FakePostHog.url(FakePostHog.unusedPort()), assets.url(), "x");
         proxy.stop();
@@ -477,6 +548,62 @@ class PostHogProxyTest {
     }
 
     /** PostHog's stand-in: records every request, answers by path. */
+    /** Agnes serving its proxy path on a real port of 127.0.0.1: every request there goes to {@link #proxy}. */
+    static final class AgnesServer implements AutoCloseable {
+
+        final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        volatile PostHogProxy proxy;
+        private final HttpServer server;
+
+        AgnesServer() {
+            try {
+                server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            server.setExecutor(Executors.newCachedThreadPool(task -> {
+                Thread thread = new Thread(task, "test-agnes");
+                thread.setDaemon(true);
+                return thread;
+            }));
+            server.createContext("/", this::handle);
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        private void handle(HttpExchange exchange) throws IOException {
+            try (exchange) {
+                requests.incrementAndGet();
+                String query = exchange.getRequestURI().getRawQuery();
+                InMemoryRequest request = new InMemoryRequest(exchange.getRequestMethod(),
+                        exchange.getRequestURI().getRawPath() + (query == null ? "" : "?" + query));
+                exchange.getRequestHeaders().forEach((name, values) -> values.forEach(value -> request.header(name, value)));
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                if (body.length > 0) {
+                    request.content(body, exchange.getRequestHeaders().getFirst("Content-Type"));
+                }
+                proxy.forward(request, request.response());
+                InMemoryResponse response = request.response();
+                byte[] answer = response.body();
+                if (response.getContentType() != null) {
+                    exchange.getResponseHeaders().add("Content-Type", response.getContentType());
+                }
+                exchange.sendResponseHeaders(response.getStatus(), answer.length == 0 ? -1 : answer.length);
+                if (answer.length > 0) {
+                    exchange.getResponseBody().write(answer);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
     static final class Upstream implements AutoCloseable {
 
         record Received(String method, String target, Map<String, String> headers, byte[] body, long bodyLength, long bodySum) {
