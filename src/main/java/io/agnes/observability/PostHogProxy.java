@@ -52,7 +52,7 @@ import java.util.regex.Pattern;
  * {@code POSTHOG_HOST} leads to Agnes itself (this or another Agnes' proxy path) instead of PostHog. Without this
  * every hop would forward again and hold a thread each until the server ran out; the request is answered
  * {@code 508 Loop Detected} at once, counted as refused, and the operator warned (at most once a minute) what to
- * set. A chain longer than {@value #MAX_VIA_HOPS} hops is refused the same way: a loop through more proxies than that.</li>
+ * set. A chain of {@value #MAX_VIA_HOPS} hops or more is refused the same way: a loop through that many proxies.</li>
  * <li>Request bodies are streamed ({@link RequestBodyPublisher}): no whole-body buffer; a body above
  * {@code maxRequestBytes} (64 MB, PostHog's advice for replay) is refused with 413, by its {@code Content-Length}
  * before anything is sent, or while streaming.</li>
