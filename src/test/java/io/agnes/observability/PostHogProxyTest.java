@@ -547,28 +547,30 @@ class PostHogProxyTest {
         }
     }
 
-    /** PostHog's stand-in: records every request, answers by path. */
+    /** An HTTP server on a free port of 127.0.0.1, started, every request to {@code handler} on daemon threads. */
+    static HttpServer loopbackServer(String threadName, com.sun.net.httpserver.HttpHandler handler) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        server.setExecutor(Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, threadName);
+            thread.setDaemon(true);
+            return thread;
+        }));
+        server.createContext("/", handler);
+        server.start();
+        return server;
+    }
+
     /** Agnes serving its proxy path on a real port of 127.0.0.1: every request there goes to {@link #proxy}. */
     static final class AgnesServer implements AutoCloseable {
 
         final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
         volatile PostHogProxy proxy;
-        private final HttpServer server;
-
-        AgnesServer() {
-            try {
-                server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            server.setExecutor(Executors.newCachedThreadPool(task -> {
-                Thread thread = new Thread(task, "test-agnes");
-                thread.setDaemon(true);
-                return thread;
-            }));
-            server.createContext("/", this::handle);
-            server.start();
-        }
+        private final HttpServer server = loopbackServer("test-agnes", this::handle);
 
         String url() {
             return "http://127.0.0.1:" + server.getAddress().getPort();
@@ -604,6 +606,7 @@ class PostHogProxyTest {
         }
     }
 
+    /** PostHog's stand-in: records every request, answers by path. */
     static final class Upstream implements AutoCloseable {
 
         record Received(String method, String target, Map<String, String> headers, byte[] body, long bodyLength, long bodySum) {
@@ -619,18 +622,7 @@ class PostHogProxyTest {
         private final HttpServer server;
 
         Upstream() {
-            try {
-                server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-            server.setExecutor(Executors.newCachedThreadPool(task -> {
-                Thread thread = new Thread(task, "test-upstream");
-                thread.setDaemon(true);
-                return thread;
-            }));
-            server.createContext("/", this::handle);
-            server.start();
+            server = loopbackServer("test-upstream", this::handle);
         }
 
         int port() {
