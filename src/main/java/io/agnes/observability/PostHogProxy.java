@@ -12,9 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 
 /**
  * The same-origin PostHog proxy: forwards a browser's request below {@code POSTHOG_PROXY_PATH} to PostHog (the
@@ -43,7 +39,7 @@ import java.util.regex.Pattern;
  * {@code If-Modified-Since}. {@code Host} is the upstream's (the HTTP client sets it from the URL). NEVER
  * {@code Cookie}, {@code Authorization} (Agnes' session and tokens), {@code Origin}, {@code Referer} (Agnes' URLs,
  * whose query strings may carry tokens), hop-by-hop or any other header.</li>
- * <li>{@code X-Forwarded-For}: the incoming chain (IP literals only, at most {@value #MAX_FORWARDED_HOPS} entries,
+ * <li>{@code X-Forwarded-For}: the incoming chain (IP literals only, at most {@value ProxyHeaders#MAX_FORWARDED_HOPS} entries,
  * else it is dropped) followed by the address the request came from. PostHog geolocates browser events by the
  * first address; a browser that forges the header can only misplace its own events, and behind a load balancer
  * that appends the real client address the chain stays correct.</li>
@@ -52,7 +48,7 @@ import java.util.regex.Pattern;
  * {@code POSTHOG_HOST} leads to Agnes itself (this or another Agnes' proxy path) instead of PostHog. Without this
  * every hop would forward again and hold a thread each until the server ran out; the request is answered
  * {@code 508 Loop Detected} at once, counted as refused, and the operator warned (at most once a minute) what to
- * set. A chain of {@value #MAX_VIA_HOPS} hops or more is refused the same way: a loop through that many proxies.</li>
+ * set. A chain of {@value ProxyHeaders#MAX_VIA_HOPS} hops or more is refused the same way: a loop through that many proxies.</li>
  * <li>Request bodies are streamed ({@link RequestBodyPublisher}): no whole-body buffer; a body above
  * {@code maxRequestBytes} (64 MB, PostHog's advice for replay) is refused with 413, by its {@code Content-Length}
  * before anything is sent, or while streaming.</li>
@@ -79,15 +75,7 @@ import java.util.regex.Pattern;
 public final class PostHogProxy {
 
     static final long MAX_REQUEST_BYTES = 64L * 1024 * 1024;
-    static final int MAX_FORWARDED_HOPS = 10;
-    static final int MAX_VIA_HOPS = 10;
     static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "OPTIONS");
-    static final List<String> REQUEST_HEADERS = List.of("Content-Type", "Content-Encoding", "User-Agent", "Accept",
-            "Accept-Encoding", "Accept-Language", "If-None-Match", "If-Modified-Since");
-    static final List<String> RESPONSE_HEADERS = List.of("Content-Type", "Content-Encoding", "Cache-Control", "ETag",
-            "Last-Modified", "Expires", "Vary", "Retry-After", "X-Content-Type-Options");
-
-    private static final Pattern IP_LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
     private final ProxyRoute route;
     private final Duration timeout;
@@ -165,8 +153,8 @@ public final class PostHogProxy {
             refuse(response, 404, "Not a PostHog path");
             return;
         }
-        List<String> viaChain = viaChain(request.getHeaders("Via"));
-        if (viaChain.contains(via) || viaChain.size() >= MAX_VIA_HOPS) {
+        List<String> viaChain = ProxyHeaders.viaChain(request.getHeaders("Via"));
+        if (viaChain.contains(via) || viaChain.size() >= ProxyHeaders.MAX_VIA_HOPS) {
             counters.loopRefused(route.apiUpstream(), viaChain.size());
             answer(response, 508, "Agnes' PostHog proxy forwards to itself: POSTHOG_HOST must be PostHog, not Agnes");
             return;
@@ -182,15 +170,9 @@ public final class PostHogProxy {
         if ("http".equalsIgnoreCase(target.get().getScheme())) {
             upstream.version(HttpClient.Version.HTTP_1_1); // no h2c upgrade dance with plain-HTTP upstreams
         }
-        for (String name : REQUEST_HEADERS) {
-            for (Enumeration<String> values = request.getHeaders(name); values != null && values.hasMoreElements(); ) {
-                String value = values.nextElement();
-                if (isHeaderValue(value)) {
-                    upstream.header(name, value);
-                }
-            }
-        }
-        upstream.header("X-Forwarded-For", forwardedFor(request.getHeaders("X-Forwarded-For"), request.getRemoteAddr()));
+        ProxyHeaders.copyRequestHeaders(request, upstream);
+        upstream.header("X-Forwarded-For", ProxyHeaders.forwardedFor(request.getHeaders("X-Forwarded-For"),
+                request.getRemoteAddr()));
         viaChain.add(via);
         upstream.header("Via", String.join(", ", viaChain));
         RequestBodyPublisher body = null;
@@ -260,13 +242,7 @@ public final class PostHogProxy {
                 in.close();
             }
             response.setStatus(answer.statusCode());
-            for (String name : RESPONSE_HEADERS) {
-                for (String value : answer.headers().allValues(name)) {
-                    if (isHeaderValue(value)) {
-                        response.addHeader(name, value);
-                    }
-                }
-            }
+            ProxyHeaders.copyResponseHeaders(answer.headers(), response);
             answer.headers().firstValueAsLong("Content-Length").ifPresent(length -> {
                 if (!method.equals("HEAD")) {
                     response.setContentLengthLong(length);
@@ -329,52 +305,6 @@ public final class PostHogProxy {
         } catch (IOException | IllegalStateException clientGone) {
             // nobody to tell
         }
-    }
-
-    /**
-     * The {@code X-Forwarded-For} sent upstream: the incoming chain if every entry is an IP literal and there are at
-     * most {@value #MAX_FORWARDED_HOPS} of them (else it is dropped), then {@code remoteAddr}.
-     */
-    static String forwardedFor(Enumeration<String> incoming, String remoteAddr) {
-        List<String> chain = new ArrayList<>();
-        boolean usable = true;
-        for (String line : incoming == null ? List.<String>of() : Collections.list(incoming)) {
-            for (String entry : line.split(",")) {
-                String hop = entry.trim();
-                if (hop.isEmpty()) {
-                    continue;
-                }
-                usable &= IP_LITERAL.matcher(hop).matches() && (hop.indexOf('.') >= 0 || hop.indexOf(':') >= 0);
-                chain.add(hop);
-            }
-        }
-        if (!usable || chain.size() > MAX_FORWARDED_HOPS) {
-            chain.clear();
-        }
-        chain.add(remoteAddr);
-        return String.join(", ", chain);
-    }
-
-    /** The entries of the incoming {@code Via} headers, in order (a value that is not a clean header value is left out). */
-    static List<String> viaChain(Enumeration<String> incoming) {
-        List<String> chain = new ArrayList<>();
-        for (String line : incoming == null ? List.<String>of() : Collections.list(incoming)) {
-            if (!isHeaderValue(line)) {
-                continue;
-            }
-            for (String entry : line.split(",")) {
-                String hop = entry.trim();
-                if (!hop.isEmpty()) {
-                    chain.add(hop);
-                }
-            }
-        }
-        return chain;
-    }
-
-    /** Printable ASCII and tabs only: nothing that could split or smuggle a header. */
-    private static boolean isHeaderValue(String value) {
-        return value != null && value.length() <= 8192 && value.chars().allMatch(c -> c == '\t' || (c >= 0x20 && c < 0x7f));
     }
 
     private void abortStalled() {

@@ -153,7 +153,7 @@ class PostHogProxyTest {
 
     @Test
     void ipv6AddressesAreKept() {
-        assertThat(PostHogProxy.forwardedFor(java.util.Collections.enumeration(List.of("2001:db8::1")), "::1"))
+        assertThat(ProxyHeaders.forwardedFor(java.util.Collections.enumeration(List.of("2001:db8::1")), "::1"))
                 .isEqualTo("2001:db8::1, ::1");
     }
 
@@ -303,7 +303,7 @@ class PostHogProxyTest {
 
     @Test
     void aRequestThatPassedMoreProxiesThanAnyWayToPostHogIsRefused() throws IOException {
-        String eleven = String.join(", ", java.util.Collections.nCopies(PostHogProxy.MAX_VIA_HOPS, "1.1 somewhere"));
+        String eleven = String.join(", ", java.util.Collections.nCopies(ProxyHeaders.MAX_VIA_HOPS, "1.1 somewhere"));
 
         InMemoryResponse response = forward(InMemoryRequest.get("/ingest/flags/").header("Via", eleven));
 
