@@ -13,24 +13,37 @@ import java.util.Set;
  * which the caller adds to {@code script-src}.
  *
  * <ul>
- * <li>{@code script-src}: the assets origin ({@code array.js} through the stub, and the remote config script
- * {@code /array/<key>/config.js}), and {@code asset_host} when set (every {@code /static/} script: replay recorder,
- * exception autocapture, tracing headers).</li>
+ * <li>{@code script-src}: the assets origin ({@code array.js} through the stub, the remote config script
+ * {@code /array/<key>/config.js}, and {@code /static/toolbar.js}), and {@code asset_host} when set (every
+ * {@code /static/} script: replay recorder, exception autocapture, tracing headers).</li>
  * <li>{@code connect-src}: the API origin (events {@code /e/}, replays {@code /s/}, flags {@code /flags/}), the
- * assets origin (remote config as JSON), and {@code ui_host} when set (the PostHog toolbar talks to it).</li>
+ * assets origin (remote config as JSON), and PostHog's app (the toolbar's API calls).</li>
+ * <li>{@code style-src}, {@code img-src}, {@code font-src} ({@link #appSrc}): PostHog's app, for the toolbar, which
+ * renders only once its stylesheet {@code <ui host>/static/toolbar.css} has loaded, and which that stylesheet and
+ * the toolbar's own elements fill with images and fonts from there.</li>
  * </ul>
  * The assets origin is the API origin with {@code .i.posthog.com} turned into {@code -assets.i.posthog.com}, as
  * posthog-js does; for any other (custom or proxied) API host it is the API host itself. A path-only API host
- * (a same-origin proxy such as {@code /ingest}) is {@code 'self'}.
+ * (a same-origin proxy such as {@code /ingest}) is {@code 'self'}. PostHog's app is posthog-js's {@code ui_host}
+ * when the snippet sets one (the proxy does), else what posthog-js derives from the API host:
+ * {@code .i.posthog.com} → {@code .posthog.com} ({@code https://eu.posthog.com}), any other host itself. posthog-js
+ * sends to {@code https://us.i.posthog.com} when told {@code https://app.posthog.com} (PostHog's old address), and
+ * so is this policy written.
  *
  * @param scriptSrc  sources for {@code script-src}, in a stable order, without duplicates
  * @param connectSrc sources for {@code connect-src}, in a stable order, without duplicates
+ * @param appSrc     sources for {@code style-src}, {@code img-src} and {@code font-src}: PostHog's app, or none
  */
-public record PostHogCsp(List<String> scriptSrc, List<String> connectSrc) {
+public record PostHogCsp(List<String> scriptSrc, List<String> connectSrc, List<String> appSrc) {
+
+    /** posthog-js's {@code api_host} for PostHog's old address, and what it sends to instead. */
+    private static final String LEGACY_APP = "https://app.posthog.com";
+    private static final String LEGACY_APP_API = "https://us.i.posthog.com";
 
     public PostHogCsp {
         scriptSrc = List.copyOf(scriptSrc);
         connectSrc = List.copyOf(connectSrc);
+        appSrc = List.copyOf(appSrc);
     }
 
     /**
@@ -38,11 +51,14 @@ public record PostHogCsp(List<String> scriptSrc, List<String> connectSrc) {
      *
      * @param apiHost   {@code api_host} (an http(s) URL, or a path on Agnes' own origin)
      * @param assetHost {@code asset_host}, or {@code null}
-     * @param uiHost    {@code ui_host}, or {@code null}
+     * @param uiHost    {@code ui_host}, or {@code null} (then PostHog's app is derived from {@code apiHost})
      * @throws IllegalArgumentException when a host is neither an http(s) URL nor (the API host) a path
      */
     public static PostHogCsp sources(String apiHost, String assetHost, String uiHost) {
         String api = origin("apiHost", apiHost, true);
+        if (api.equals(LEGACY_APP)) {
+            api = LEGACY_APP_API;
+        }
         String assets = api.equals("'self'") ? api : assetsOrigin(api);
         Set<String> script = new LinkedHashSet<>();
         script.add(assets);
@@ -52,10 +68,20 @@ public record PostHogCsp(List<String> scriptSrc, List<String> connectSrc) {
         Set<String> connect = new LinkedHashSet<>();
         connect.add(api);
         connect.add(assets);
-        if (uiHost != null && !uiHost.isBlank()) {
-            connect.add(origin("uiHost", uiHost, false));
+        String app = appOrigin(api, uiHost);
+        if (app != null) {
+            connect.add(app);
         }
-        return new PostHogCsp(List.copyOf(script), List.copyOf(connect));
+        return new PostHogCsp(List.copyOf(script), List.copyOf(connect), app == null ? List.of() : List.of(app));
+    }
+
+    /** PostHog's app as posthog-js finds it ({@code ui_host}, else derived); {@code null} for a proxy without one. */
+    private static String appOrigin(String apiOrigin, String uiHost) {
+        if (uiHost != null && !uiHost.isBlank()) {
+            String ui = origin("uiHost", uiHost, false);
+            return ui.equals(LEGACY_APP) ? "https://us.posthog.com" : ui;
+        }
+        return apiOrigin.equals("'self'") ? null : ProxyRoute.uiHostOf(apiOrigin);
     }
 
     /** For a settings-only setup: {@code POSTHOG_HOST} as the API host, no asset or UI host. */

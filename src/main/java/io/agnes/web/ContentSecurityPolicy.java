@@ -66,27 +66,36 @@ public final class ContentSecurityPolicy {
      * @param mode          {@code AGNES_CONTENT_SECURITY_POLICY}
      * @param extraScripts  sources added to {@code script-src}
      * @param extraConnects sources added to {@code connect-src}
+     * @param extraStyles   sources added to {@code style-src}, {@code img-src} and {@code font-src}: where a
+     *                      stylesheet comes from, with the images and fonts it names
      * @param withNonce     whether each response gets a fresh {@code 'nonce-…'} in {@code script-src} and
      *                      {@code style-src}
      */
-    public ContentSecurityPolicy(Mode mode, List<String> extraScripts, List<String> extraConnects, boolean withNonce) {
+    public ContentSecurityPolicy(Mode mode, List<String> extraScripts, List<String> extraConnects,
+                                 List<String> extraStyles, boolean withNonce) {
         this.mode = mode;
         this.withNonce = withNonce;
         String start = "default-src 'self'; script-src 'self'";
-        StringBuilder scripts = new StringBuilder(128);
-        // 'self' is always there; a feature naming it again (a same-origin proxy) adds nothing
-        extraScripts.stream().filter(source -> !source.equals("'self'")).distinct().forEach(source -> scripts.append(' ').append(source));
-        StringBuilder middle = new StringBuilder(256).append("; connect-src 'self'");
-        extraConnects.stream().filter(source -> !source.equals("'self'")).distinct().forEach(source -> middle.append(' ').append(source));
-        // data: images are what browsers and posthog-js's replay use for small inline images; no remote images
-        middle.append("; img-src 'self' data:; style-src 'self'");
-        String end = "; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+        String scripts = sources(extraScripts);
+        String styles = sources(extraStyles);
+        // data: images are what browsers and posthog-js's replay use for small inline images
+        String middle = "; connect-src 'self'" + sources(extraConnects) + "; img-src 'self' data:" + styles
+                + "; style-src 'self'" + styles;
+        String end = "; font-src 'self'" + styles
+                + "; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
         this.withoutNonce = start + scripts + middle + end;
         // The nonce in style-src too: posthog-js's surveys, product tours and conversations style themselves with
         // a <style> element of their own, which the snippet gives the page's nonce (the one of its own <script>)
         this.beforeNonce = start + " 'nonce-";
         this.betweenNonces = "'" + scripts + middle + " 'nonce-";
         this.afterNonce = "'" + end;
+    }
+
+    /** Each source after a space; 'self' is always there, and a feature naming it again (a same-origin proxy) adds nothing. */
+    private static String sources(List<String> extra) {
+        StringBuilder out = new StringBuilder(64);
+        extra.stream().filter(source -> !source.equals("'self'")).distinct().forEach(source -> out.append(' ').append(source));
+        return out.toString();
     }
 
     public Mode mode() {

@@ -35,8 +35,8 @@ public class ContentSecurityPolicyFilter extends HttpFilter {
             return;
         }
         policy = posthog.browserSources()
-                .map(sources -> new ContentSecurityPolicy(mode, sources.scriptSrc(), sources.connectSrc(), true))
-                .orElseGet(() -> new ContentSecurityPolicy(mode, List.of(), List.of(), false));
+                .map(sources -> new ContentSecurityPolicy(mode, sources.scriptSrc(), sources.connectSrc(), sources.appSrc(), true))
+                .orElseGet(() -> new ContentSecurityPolicy(mode, List.of(), List.of(), List.of(), false));
     }
 
     @Override

@@ -27,12 +27,14 @@ class ContentSecurityPolicyTest {
 
     @Test
     void withPostHogOffOnlyAgnesOwnOriginIsAllowedAndNoInlineCodeAtAll() {
-        String policy = new ContentSecurityPolicy(Mode.ENFORCE, List.of(), List.of(), false).value("ignored");
+        String policy = new ContentSecurityPolicy(Mode.ENFORCE, List.of(), List.of(), List.of(), false).value("ignored");
 
         assertThat(directive(policy, "default-src")).isEqualTo("default-src 'self'");
         assertThat(directive(policy, "script-src")).isEqualTo("script-src 'self'");
         assertThat(directive(policy, "connect-src")).isEqualTo("connect-src 'self'");
         assertThat(directive(policy, "style-src")).isEqualTo("style-src 'self'");
+        assertThat(directive(policy, "img-src")).isEqualTo("img-src 'self' data:");
+        assertThat(directive(policy, "font-src")).isEqualTo("font-src 'self'");
         assertThat(directive(policy, "object-src")).isEqualTo("object-src 'none'");
         assertThat(directive(policy, "frame-ancestors")).isEqualTo("frame-ancestors 'none'");
         assertThat(policy).doesNotContain("unsafe").doesNotContain("nonce").doesNotContain("posthog");
@@ -42,30 +44,37 @@ class ContentSecurityPolicyTest {
     @Test
     void withPostHogOnTheSnippetsNonceAndExactlyPostHogsHostsAreAllowed() {
         PostHogCsp sources = PostHogCsp.sources("https://eu.i.posthog.com", null, null);
-        ContentSecurityPolicy csp = new ContentSecurityPolicy(Mode.ENFORCE, sources.scriptSrc(), sources.connectSrc(), true);
+        ContentSecurityPolicy csp = new ContentSecurityPolicy(Mode.ENFORCE, sources.scriptSrc(), sources.connectSrc(),
+                sources.appSrc(), true);
         String nonce = ContentSecurityPolicy.newNonce();
         String policy = csp.value(nonce);
 
         assertThat(directive(policy, "script-src"))
                 .isEqualTo("script-src 'self' 'nonce-" + nonce + "' https://eu-assets.i.posthog.com");
-        assertThat(directive(policy, "connect-src"))
-                .isEqualTo("connect-src 'self' https://eu.i.posthog.com https://eu-assets.i.posthog.com");
+        assertThat(directive(policy, "connect-src")).as("events, remote config, and the toolbar's API calls to PostHog's app")
+                .isEqualTo("connect-src 'self' https://eu.i.posthog.com https://eu-assets.i.posthog.com https://eu.posthog.com");
         assertThat(directive(policy, "style-src")).as("posthog-js's surveys style themselves with <style> elements that"
-                + " the snippet gives its nonce").isEqualTo("style-src 'self' 'nonce-" + nonce + "'");
-        assertThat(policy).doesNotContain("unsafe");
+                + " the snippet gives its nonce; the toolbar's stylesheet comes from PostHog's app")
+                .isEqualTo("style-src 'self' https://eu.posthog.com 'nonce-" + nonce + "'");
+        assertThat(directive(policy, "img-src")).isEqualTo("img-src 'self' data: https://eu.posthog.com");
+        assertThat(directive(policy, "font-src")).isEqualTo("font-src 'self' https://eu.posthog.com");
+        assertThat(policy).doesNotContain("unsafe").doesNotContain("*");
         assertThat(SnippetNonce.of(List.of(policy))).as("what the injector puts on the <script>").isEqualTo(nonce);
         assertThat(csp.value("another")).as("each response its own").contains("script-src 'self' 'nonce-another' ")
-                .contains("style-src 'self' 'nonce-another';").doesNotContain(nonce);
+                .contains("style-src 'self' https://eu.posthog.com 'nonce-another';").doesNotContain(nonce);
     }
 
     @Test
-    void aSameOriginProxyNeedsNoForeignHost() {
+    void aSameOriginProxyNeedsNoForeignHostButPostHogsAppForTheToolbar() {
         PostHogCsp sources = PostHogCsp.sources("/ingest", null, "https://eu.posthog.com");
-        String policy = new ContentSecurityPolicy(Mode.ENFORCE, sources.scriptSrc(), sources.connectSrc(), true).value("n0nce");
+        String policy = new ContentSecurityPolicy(Mode.ENFORCE, sources.scriptSrc(), sources.connectSrc(),
+                sources.appSrc(), true).value("n0nce");
 
         assertThat(directive(policy, "script-src")).isEqualTo("script-src 'self' 'nonce-n0nce'");
         assertThat(directive(policy, "connect-src")).isEqualTo("connect-src 'self' https://eu.posthog.com");
-        assertThat(directive(policy, "style-src")).isEqualTo("style-src 'self' 'nonce-n0nce'");
+        assertThat(directive(policy, "style-src")).isEqualTo("style-src 'self' https://eu.posthog.com 'nonce-n0nce'");
+        assertThat(directive(policy, "img-src")).isEqualTo("img-src 'self' data: https://eu.posthog.com");
+        assertThat(directive(policy, "font-src")).isEqualTo("font-src 'self' https://eu.posthog.com");
     }
 
     @Test

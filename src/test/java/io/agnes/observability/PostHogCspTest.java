@@ -8,19 +8,34 @@ import org.junit.jupiter.api.Test;
 class PostHogCspTest {
 
     @Test
-    void postHogCloudLoadsScriptsFromItsAssetsHostAndSendsToItsApiHost() {
+    void postHogCloudLoadsScriptsFromItsAssetsHostSendsToItsApiHostAndOpensTheToolbarFromItsApp() {
         PostHogCsp csp = PostHogCsp.sources("https://eu.i.posthog.com", null, null);
 
         assertThat(csp.scriptSrc()).containsExactly("https://eu-assets.i.posthog.com");
-        assertThat(csp.connectSrc()).containsExactly("https://eu.i.posthog.com", "https://eu-assets.i.posthog.com");
+        assertThat(csp.connectSrc()).containsExactly("https://eu.i.posthog.com", "https://eu-assets.i.posthog.com",
+                "https://eu.posthog.com");
+        assertThat(csp.appSrc()).as("posthog-js's ui_host when none is set: the toolbar's stylesheet, images, fonts")
+                .containsExactly("https://eu.posthog.com");
     }
 
     @Test
-    void aCustomApiHostServesItsOwnAssets() {
+    void postHogsOldAddressIsWhatPostHogJsMakesOfIt() {
+        PostHogCsp csp = PostHogCsp.sources("https://app.posthog.com/", null, null);
+
+        assertThat(csp).as("posthog-js sends to us.i.posthog.com when told app.posthog.com")
+                .isEqualTo(PostHogCsp.sources("https://us.i.posthog.com", null, null));
+        assertThat(csp.appSrc()).containsExactly("https://us.posthog.com");
+        assertThat(PostHogCsp.sources("/ingest", null, "https://app.posthog.com").appSrc())
+                .containsExactly("https://us.posthog.com");
+    }
+
+    @Test
+    void aCustomApiHostServesItsOwnAssetsAndItsOwnApp() {
         PostHogCsp csp = PostHogCsp.sources("https://ph.example.com:8443/ingest/", null, null);
 
         assertThat(csp.scriptSrc()).containsExactly("https://ph.example.com:8443");
         assertThat(csp.connectSrc()).containsExactly("https://ph.example.com:8443");
+        assertThat(csp.appSrc()).containsExactly("https://ph.example.com:8443");
     }
 
     @Test
@@ -29,6 +44,8 @@ class PostHogCspTest {
 
         assertThat(csp.scriptSrc()).containsExactly("'self'");
         assertThat(csp.connectSrc()).containsExactly("'self'", "https://eu.posthog.com");
+        assertThat(csp.appSrc()).containsExactly("https://eu.posthog.com");
+        assertThat(PostHogCsp.sources("/ingest", null, null).appSrc()).as("no app to name").isEmpty();
     }
 
     @Test
@@ -37,7 +54,8 @@ class PostHogCspTest {
 
         // remote config still comes from the assets host derived from the API host
         assertThat(csp.scriptSrc()).containsExactly("https://us-assets.i.posthog.com", "https://cdn.example");
-        assertThat(csp.connectSrc()).containsExactly("https://us.i.posthog.com", "https://us-assets.i.posthog.com");
+        assertThat(csp.connectSrc()).containsExactly("https://us.i.posthog.com", "https://us-assets.i.posthog.com",
+                "https://us.posthog.com");
     }
 
     @Test

@@ -42,7 +42,7 @@ class SnippetNonceTest {
     void every_policy_agnes_sends_offers_the_nonce_it_records(ContentSecurityPolicy.Mode mode) {
         String nonce = ContentSecurityPolicy.newNonce();
         for (List<String> extra : List.of(List.<String>of(), List.of("https://eu-assets.i.posthog.com", "'nonce-other'"))) {
-            ContentSecurityPolicy policy = new ContentSecurityPolicy(mode, extra, List.of("https://eu.i.posthog.com"), true);
+            ContentSecurityPolicy policy = new ContentSecurityPolicy(mode, extra, List.of("https://eu.i.posthog.com"), extra, true);
             assertThat(SnippetNonce.of(List.of(policy.value(nonce)))).isEqualTo(nonce);
         }
     }

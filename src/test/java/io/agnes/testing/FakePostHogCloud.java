@@ -42,6 +42,11 @@ import java.util.regex.Pattern;
  * {@link PostHogJsBodies}), {@code /batch/} (Agnes' server events), {@code /flags/} and {@code /decide/} (both
  * sides' feature flags, told apart by the body: the server sends {@code api_key}, posthog-js {@code token});</li>
  * <li>{@code /api/surveys/}: the surveys a test added ({@link #survey}), none by default;</li>
+ * <li>PostHog's toolbar, as a stand-in (the real {@code toolbar.js} is PostHog's app's, not in the npm package):
+ * {@code /static/toolbar.js}, which posthog-js loads from the assets host when a page is opened with a toolbar
+ * launch link ({@code #__posthog=…}); like the real one it draws in a shadow root only once its stylesheet
+ * {@code <ui host>/static/toolbar.css} has loaded, shows an image from there ({@code /static/toolbar-logo.svg}),
+ * and asks the ui host's API ({@code /api/users/@me/}) with the launch link's temporary token;</li>
  * <li>CORS: every answer allows the calling origin (Agnes' pages are another origin), preflights included.</li>
  * </ul>
  * Anything else is answered 404 and kept in {@link #unknownRequests()}, so a test notices when posthog-js starts
@@ -89,6 +94,46 @@ public final class FakePostHogCloud implements AutoCloseable {
     }
 
     private static final Pattern STATIC = Pattern.compile("/static/(?:[0-9][0-9A-Za-z.+-]*/)?([A-Za-z0-9_.-]+\\.js(?:\\.map)?)");
+    /** Who the toolbar stand-in's {@code /api/users/@me/} says is signed in to PostHog. */
+    public static final String TOOLBAR_USER = "toolbar-user@posthog.example";
+    /**
+     * The toolbar stand-in, path → content type and content. posthog-js calls {@code ph_load_toolbar(params,
+     * posthog)} once {@code toolbar.js} has run, with {@code params.apiURL} its {@code ui_host}.
+     */
+    private static final Map<String, String[]> TOOLBAR = Map.of(
+            "/static/toolbar.js", new String[] {"application/javascript; charset=utf-8", """
+                    window.ph_load_toolbar = function (params, posthog) {
+                      var host = document.createElement('div');
+                      host.id = '__POSTHOG_TOOLBAR__';
+                      var root = host.attachShadow({mode: 'open'});
+                      var styles = document.createElement('div');
+                      root.appendChild(styles);
+                      var link = document.createElement('link');
+                      link.rel = 'stylesheet';
+                      link.href = params.apiURL + '/static/toolbar.css';
+                      link.onload = function () {
+                        fetch(params.apiURL + '/api/users/@me/?temporary_token=' + encodeURIComponent(params.temporaryToken))
+                          .then(function (response) { return response.json(); })
+                          .then(function (me) {
+                            var bar = document.createElement('div');
+                            bar.className = 'toolbar';
+                            bar.textContent = 'PostHog toolbar for ' + me.email;
+                            var logo = document.createElement('img');
+                            logo.alt = 'PostHog';
+                            logo.src = params.apiURL + '/static/toolbar-logo.svg';
+                            bar.appendChild(logo);
+                            root.appendChild(bar);
+                          });
+                      };
+                      styles.appendChild(link);
+                      document.body.appendChild(host);
+                    };
+                    """},
+            "/static/toolbar.css", new String[] {"text/css; charset=utf-8",
+                    ".toolbar { position: fixed; bottom: 8px; right: 8px; z-index: 2147483647; }\n"},
+            "/static/toolbar-logo.svg", new String[] {"image/svg+xml",
+                    "<svg xmlns='http://www.w3.org/2000/svg' width='16' height='16'><rect width='16' height='16'/></svg>"});
+
     private static final Pattern REMOTE_CONFIG = Pattern.compile("/array/([^/]+)/config(\\.js)?");
 
     private final HttpServer server;
@@ -225,6 +270,12 @@ public final class FakePostHogCloud implements AutoCloseable {
                 surveys.forEach(listed::add);
                 status = answer(exchange, 200, "application/json",
                         Json.createObjectBuilder().add("surveys", listed).build().toString());
+            } else if (TOOLBAR.containsKey(unversioned(path))) {
+                String[] typeAndContent = TOOLBAR.get(unversioned(path));
+                status = answer(exchange, 200, typeAndContent[0], typeAndContent[1]);
+            } else if (path.equals("/api/users/@me/")) {
+                status = answer(exchange, 200, "application/json", Json.createObjectBuilder()
+                        .add("email", TOOLBAR_USER).add("temporary_token_seen", true).build().toString());
             } else if (REMOTE_CONFIG.matcher(path).matches()) {
                 status = remoteConfig(exchange, REMOTE_CONFIG.matcher(path));
             } else if (STATIC.matcher(path).matches()) {
@@ -351,6 +402,11 @@ public final class FakePostHogCloud implements AutoCloseable {
                 .add("defaultIdentifiedOnly", true)
                 .add("siteApps", Json.createArrayBuilder())
                 .build().toString();
+    }
+
+    /** posthog-js asks for {@code /static/<its version>/x.js} first, then for {@code /static/x.js}: the same file. */
+    private static String unversioned(String path) {
+        return path.replaceFirst("^/static/[0-9][0-9A-Za-z.+-]*/", "/static/");
     }
 
     private int remoteConfig(HttpExchange exchange, Matcher matcher) throws IOException {
