@@ -12,8 +12,6 @@ import io.agnes.testing.WebClient;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.net.URL;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -320,27 +318,15 @@ class BrowserIT {
     void thePostHogToolbarOpensOnAgnesPagesUnderAgnesContentSecurityPolicy() {
         ChromeDriver browser = signedInBrowser();
         String temporaryToken = "toolbar-" + UUID.randomUUID();
-        // what PostHog's "Launch toolbar" opens: the page with the launch parameters in its fragment
-        String launch = Json.createObjectBuilder().add("action", "ph_authorize").add("token", "phc_browser_test_key")
-                .add("temporaryToken", temporaryToken).add("userIntent", "heatmaps").build().toString();
-        browser.get(base() + "/catalog#__posthog=" + URLEncoder.encode(launch, StandardCharsets.UTF_8).replace("+", "%20"));
-        awaitPostHog(browser);
-        // the toolbar (here FakePostHogCloud's stand-in, which loads like the real one) draws in a shadow root once its
+        // the toolbar (FakePostHogCloud's stand-in, which loads like the real one) draws in a shadow root once its
         // stylesheet from PostHog's app (ui_host) has loaded, then asks that app's API who is signed in
-        String bar = "var h=document.getElementById('__POSTHOG_TOOLBAR__');return h&&h.shadowRoot&&h.shadowRoot.querySelector('.toolbar')";
-        try {
-            new WebDriverWait(browser, PATIENCE).until(d -> browser.executeScript(bar + "!==null"));
-            new WebDriverWait(browser, PATIENCE).until(d -> Boolean.TRUE.equals(browser.executeScript(
-                    "var b=(function(){" + bar + "})();var i=b&&b.querySelector('img');return !!(i&&i.complete)")));
-        } catch (RuntimeException e) {
-            throw new AssertionError("no toolbar on the page; console: " + BrowserTools.console(browser), e);
-        }
-        String inBar = "(function(){" + bar + "})()";
-        assertThat((String) browser.executeScript("return " + inBar + ".innerText"))
-                .isEqualTo("PostHog toolbar for " + FakePostHogCloud.TOOLBAR_USER);
-        assertThat(browser.executeScript("return getComputedStyle(" + inBar + ").position"))
+        String toolbar = BrowserTools.openWithToolbar(browser, base() + "/catalog", "phc_browser_test_key",
+                temporaryToken, PATIENCE);
+
+        assertThat(toolbar).isEqualTo("PostHog toolbar for " + FakePostHogCloud.TOOLBAR_USER);
+        assertThat(browser.executeScript("return getComputedStyle(" + BrowserTools.TOOLBAR + ").position"))
                 .as("the toolbar's stylesheet applies").isEqualTo("fixed");
-        assertThat((Long) browser.executeScript("return " + inBar + ".querySelector('img').naturalWidth"))
+        assertThat((Long) browser.executeScript("return " + BrowserTools.TOOLBAR + ".querySelector('img').naturalWidth"))
                 .as("its images from PostHog's app show").isEqualTo(16L);
         assertThat(posthog.requests()).as("the toolbar reached PostHog's API with the launch link's token")
                 .anyMatch(r -> r.path().equals("/api/users/@me/") && r.status() == 200

@@ -9,6 +9,7 @@ import io.agnes.testing.FakePostHogCloud.Captured;
 import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -84,6 +85,30 @@ class BrowserProxyIT {
                     + ".map(function(r){return r.name}).filter(function(n){return n.indexOf(host)===0})", posthog.url()))
                     .as("the browser never reached PostHog directly").asList().isEmpty();
             assertThat(posthog.unknownRequests()).isEmpty();
+        } finally {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void thePostHogToolbarLoadsThroughAgnesAndTalksToPostHogsApp() {
+        ChromeDriver browser = BrowserTools.chromium(Path.of(System.getProperty("java.io.tmpdir"), "browser-it"));
+        try {
+            String base = "http://127.0.0.1:" + url.getPort();
+            String toolbar = BrowserTools.openWithToolbar(browser, base + "/login", "phc_proxy_test_key",
+                    "proxied-" + UUID.randomUUID(), Duration.ofSeconds(30));
+
+            assertThat(toolbar).isEqualTo("PostHog toolbar for " + FakePostHogCloud.TOOLBAR_USER);
+            assertThat(browser.executeScript("return getComputedStyle(" + BrowserTools.TOOLBAR + ").position"))
+                    .isEqualTo("fixed");
+            assertThat(browser.executeScript("return performance.getEntriesByType('resource').map(function(r){return r.name})"
+                    + ".filter(function(n){return /\\/toolbar\\.js/.test(n)})")).asList()
+                    .as("toolbar.js is one of posthog-js's assets: it comes through Agnes' proxy")
+                    .isNotEmpty().allMatch(name -> ((String) name).startsWith(base + "/ingest/static/"));
+            assertThat(posthog.requests()).as("what the toolbar itself asks for is PostHog's app's (ui_host)")
+                    .anyMatch(r -> r.path().equals("/static/toolbar.css") && r.header("via") == null)
+                    .anyMatch(r -> r.path().endsWith("/toolbar.js") && r.header("via") != null);
+            assertThat(BrowserTools.console(browser)).noneMatch(line -> line.contains("Content Security Policy"));
         } finally {
             browser.quit();
         }

@@ -7,8 +7,11 @@ import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -21,6 +24,7 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * What a browser test needs — Debian's Chromium, its chromedriver, and posthog-js as pinned in
@@ -140,6 +144,31 @@ public final class BrowserTools implements ExecutionCondition {
             return List.of("(console not available: " + e + ")");
         }
     }
+
+    /**
+     * Opens {@code page} as PostHog's "Launch toolbar" link does (the launch parameters in the fragment) and waits
+     * until the toolbar — {@link FakePostHogCloud}'s stand-in, drawn only once its stylesheet has loaded — shows,
+     * with its image loaded or failed.
+     *
+     * @return what the toolbar says, e.g. {@code PostHog toolbar for <user>}
+     */
+    public static String openWithToolbar(ChromeDriver chromium, String page, String projectKey, String temporaryToken,
+                                         Duration patience) {
+        String launch = Json.createObjectBuilder().add("action", "ph_authorize").add("token", projectKey)
+                .add("temporaryToken", temporaryToken).add("userIntent", "heatmaps").build().toString();
+        chromium.get(page + "#__posthog=" + URLEncoder.encode(launch, StandardCharsets.UTF_8).replace("+", "%20"));
+        try {
+            new WebDriverWait(chromium, patience).until(d -> Boolean.TRUE.equals(chromium.executeScript(
+                    "var b=" + TOOLBAR + ";var i=b&&b.querySelector('img');return !!(i&&i.complete)")));
+        } catch (RuntimeException e) {
+            throw new AssertionError("no toolbar on the page; console: " + console(chromium), e);
+        }
+        return (String) chromium.executeScript("return " + TOOLBAR + ".innerText");
+    }
+
+    /** The toolbar's box ({@link #openWithToolbar}), as a script expression; {@code null} while there is none. */
+    public static final String TOOLBAR = "(function(){var h=document.getElementById('__POSTHOG_TOOLBAR__');"
+            + "return h&&h.shadowRoot&&h.shadowRoot.querySelector('.toolbar')})()";
 
     private static JsonObject read(Path file) {
         try (Reader in = Files.newBufferedReader(file); JsonReader reader = Json.createReader(in)) {
