@@ -26,9 +26,10 @@ import java.util.Set;
  * posthog-js does; for any other (custom or proxied) API host it is the API host itself. A path-only API host
  * (a same-origin proxy such as {@code /ingest}) is {@code 'self'}. PostHog's app is posthog-js's {@code ui_host}
  * when the snippet sets one (the proxy does), else what posthog-js derives from the API host:
- * {@code .i.posthog.com} → {@code .posthog.com} ({@code https://eu.posthog.com}), any other host itself. posthog-js
- * sends to {@code https://us.i.posthog.com} when told {@code https://app.posthog.com} (PostHog's old address), and
- * so is this policy written.
+ * {@code .i.posthog.com} → {@code .posthog.com} ({@code https://eu.posthog.com}), any other host itself. Told
+ * {@code https://app.posthog.com} (PostHog's old address), posthog-js sends to {@code https://us.i.posthog.com} and
+ * loads from {@code https://us-assets.i.posthog.com}, while the snippet's stub still loads {@code array.js} from
+ * the address as given: all of them are listed.
  *
  * @param scriptSrc  sources for {@code script-src}, in a stable order, without duplicates
  * @param connectSrc sources for {@code connect-src}, in a stable order, without duplicates
@@ -55,12 +56,12 @@ public record PostHogCsp(List<String> scriptSrc, List<String> connectSrc, List<S
      * @throws IllegalArgumentException when a host is neither an http(s) URL nor (the API host) a path
      */
     public static PostHogCsp sources(String apiHost, String assetHost, String uiHost) {
-        String api = origin("apiHost", apiHost, true);
-        if (api.equals(LEGACY_APP)) {
-            api = LEGACY_APP_API;
-        }
+        String configured = origin("apiHost", apiHost, true);
+        String api = configured.equals(LEGACY_APP) ? LEGACY_APP_API : configured;
         String assets = api.equals("'self'") ? api : assetsOrigin(api);
         Set<String> script = new LinkedHashSet<>();
+        // the snippet's stub loads array.js from the API host as configured, posthog-js everything else from its own
+        script.add(configured.equals("'self'") ? configured : assetsOrigin(configured));
         script.add(assets);
         if (assetHost != null && !assetHost.isBlank()) {
             script.add(origin("assetHost", assetHost, false));

@@ -19,11 +19,13 @@ class PostHogCspTest {
     }
 
     @Test
-    void postHogsOldAddressIsWhatPostHogJsMakesOfIt() {
+    void postHogsOldAddressGetsWhatPostHogJsMakesOfIt() {
         PostHogCsp csp = PostHogCsp.sources("https://app.posthog.com/", null, null);
 
-        assertThat(csp).as("posthog-js sends to us.i.posthog.com when told app.posthog.com")
-                .isEqualTo(PostHogCsp.sources("https://us.i.posthog.com", null, null));
+        assertThat(csp.scriptSrc()).as("the stub's array.js from the address as given; posthog-js's own loads from US assets")
+                .containsExactly("https://app.posthog.com", "https://us-assets.i.posthog.com");
+        assertThat(csp.connectSrc()).as("posthog-js sends to us.i.posthog.com when told app.posthog.com")
+                .containsExactly("https://us.i.posthog.com", "https://us-assets.i.posthog.com", "https://us.posthog.com");
         assertThat(csp.appSrc()).containsExactly("https://us.posthog.com");
         assertThat(PostHogCsp.sources("/ingest", null, "https://app.posthog.com").appSrc())
                 .containsExactly("https://us.posthog.com");
