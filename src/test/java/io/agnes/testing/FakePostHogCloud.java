@@ -96,12 +96,16 @@ public final class FakePostHogCloud implements AutoCloseable {
     private static final Pattern STATIC = Pattern.compile("/static/(?:[0-9][0-9A-Za-z.+-]*/)?([A-Za-z0-9_.-]+\\.js(?:\\.map)?)");
     /** Who the toolbar stand-in's {@code /api/users/@me/} says is signed in to PostHog. */
     public static final String TOOLBAR_USER = "toolbar-user@posthog.example";
+    /** A file the fake serves as it is. */
+    private record Served(String contentType, String content) {
+    }
+
     /**
-     * The toolbar stand-in, path → content type and content. posthog-js calls {@code ph_load_toolbar(params,
-     * posthog)} once {@code toolbar.js} has run, with {@code params.apiURL} its {@code ui_host}.
+     * The toolbar stand-in, by path. posthog-js calls {@code ph_load_toolbar(params, posthog)} once
+     * {@code toolbar.js} has run, with {@code params.apiURL} its {@code ui_host}.
      */
-    private static final Map<String, String[]> TOOLBAR = Map.of(
-            "/static/toolbar.js", new String[] {"application/javascript; charset=utf-8", """
+    private static final Map<String, Served> TOOLBAR = Map.of(
+            "/static/toolbar.js", new Served("application/javascript; charset=utf-8", """
                     window.ph_load_toolbar = function (params, posthog) {
                       var host = document.createElement('div');
                       host.id = '__POSTHOG_TOOLBAR__';
@@ -128,11 +132,11 @@ public final class FakePostHogCloud implements AutoCloseable {
                       styles.appendChild(link);
                       document.body.appendChild(host);
                     };
-                    """},
-            "/static/toolbar.css", new String[] {"text/css; charset=utf-8",
-                    ".toolbar { position: fixed; bottom: 8px; right: 8px; z-index: 2147483647; }\n"},
-            "/static/toolbar-logo.svg", new String[] {"image/svg+xml",
-                    "<svg xmlns='http://www.w3.org/2000/svg' width='16' height='16'><rect width='16' height='16'/></svg>"});
+                    """),
+            "/static/toolbar.css", new Served("text/css; charset=utf-8",
+                    ".toolbar { position: fixed; bottom: 8px; right: 8px; z-index: 2147483647; }\n"),
+            "/static/toolbar-logo.svg", new Served("image/svg+xml",
+                    "<svg xmlns='http://www.w3.org/2000/svg' width='16' height='16'><rect width='16' height='16'/></svg>"));
 
     private static final Pattern REMOTE_CONFIG = Pattern.compile("/array/([^/]+)/config(\\.js)?");
 
@@ -271,11 +275,12 @@ public final class FakePostHogCloud implements AutoCloseable {
                 status = answer(exchange, 200, "application/json",
                         Json.createObjectBuilder().add("surveys", listed).build().toString());
             } else if (TOOLBAR.containsKey(unversioned(path))) {
-                String[] typeAndContent = TOOLBAR.get(unversioned(path));
-                status = answer(exchange, 200, typeAndContent[0], typeAndContent[1]);
+                Served file = TOOLBAR.get(unversioned(path));
+                status = answer(exchange, 200, file.contentType(), file.content());
             } else if (path.equals("/api/users/@me/")) {
-                status = answer(exchange, 200, "application/json", Json.createObjectBuilder()
-                        .add("email", TOOLBAR_USER).add("temporary_token_seen", true).build().toString());
+                // the token is not checked here: tests read it from requests()
+                status = answer(exchange, 200, "application/json",
+                        Json.createObjectBuilder().add("email", TOOLBAR_USER).build().toString());
             } else if (REMOTE_CONFIG.matcher(path).matches()) {
                 status = remoteConfig(exchange, REMOTE_CONFIG.matcher(path));
             } else if (STATIC.matcher(path).matches()) {
